@@ -1,0 +1,2 @@
+// Notebook-only: display(...), updateDisplay(...), render(...).
+import static org.tokenlab.kernel.Notebook.*;

@@ -1,0 +1,13 @@
+// TokenLab's usual imports, run before the first cell by the notebook kernel and by `tokenlab jshell`.
+import java.util.*;
+import java.util.function.*;
+import java.util.stream.*;
+import java.nio.file.*;
+import java.awt.image.BufferedImage;
+import ai.djl.Device;
+import ai.djl.ndarray.*;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.*;
+import tech.tablesaw.api.*;
+import org.knowm.xchart.*;
+import org.tokenlab.viz.*;
