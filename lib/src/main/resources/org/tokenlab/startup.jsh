@@ -9,5 +9,6 @@ import ai.djl.ndarray.*;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.*;
 import tech.tablesaw.api.*;
+import tech.tablesaw.aggregate.AggregateFunctions;
 import org.knowm.xchart.*;
 import org.tokenlab.viz.*;

@@ -42,6 +42,7 @@ import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tokenlab.kernel.display.ChartRenderer;
+import org.tokenlab.kernel.display.ImageRenderer;
 import org.tokenlab.kernel.display.TableRenderer;
 import org.tokenlab.kernel.display.TensorRenderer;
 import org.tokenlab.kernel.execution.CellEvaluator;
@@ -102,6 +103,7 @@ public final class TokenLabKernel extends BaseKernel {
     public static TokenLabKernel create() {
         Renderer renderer = new Renderer();
         TensorRenderer.register(renderer);
+        ImageRenderer.register(renderer);
         TableRenderer.register(renderer);
         ChartRenderer.register(renderer);
         StringStyler styler = new StringStyler.Builder()

@@ -14,7 +14,8 @@ import org.tokenlab.viz.TensorImages;
 import org.tokenlab.viz.TensorSummary;
 
 /**
- * Shows an NDArray as its one-line summary, plus a picture when its shape is one:
+ * Shows an NDArray as its one-line summary (and its values when it has at most
+ * {@value #MAX_PRINTED} elements), plus a picture when its shape is one:
  * {@code (C, H, W)} or {@code (H, W)} as a PNG, a batch {@code (B, C, H, W)} as a PNG grid, a video
  * {@code (C, T, H, W)} as an animated GIF. Small pictures are enlarged (nearest neighbour) so a
  * 28x28 digit is readable.
@@ -26,6 +27,8 @@ public final class TensorRenderer {
     /** Batches larger than this are cut, with the summary saying so. */
     static final int MAX_BATCH = 64;
     static final int FRAME_MILLIS = 125;
+    /** Arrays with at most this many elements also show their values, as {@code println} would. */
+    static final int MAX_PRINTED = 100;
 
     private TensorRenderer() {}
 
@@ -37,7 +40,7 @@ public final class TensorRenderer {
 
     static void render(NDArray array, RenderContext context) {
         Shape s = array.getShape();
-        context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> TensorSummary.describe(array));
+        context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> text(array));
         if (TensorImages.isImage(s)) {
             context.renderIfRequested(MIMEType.IMAGE_PNG, () -> Pictures.png(enlarge(TensorImages.toImage(array))));
         } else if (TensorImages.isImageBatch(s)) {
@@ -45,6 +48,17 @@ public final class TensorRenderer {
         } else if (TensorImages.isVideo(s)) {
             context.renderIfRequested(MIMEType.IMAGE_GIF, () -> Pictures.base64(video(array)));
         }
+    }
+
+    /** The summary line, followed by the values for a small array. */
+    static String text(NDArray array) {
+        String summary = TensorSummary.describe(array);
+        if (array.size() == 0 || array.size() > MAX_PRINTED) {
+            return summary;
+        }
+        String printed = array.toString();
+        int firstLineEnd = printed.indexOf('\n'); // DJL's header line repeats shape and type
+        return summary + "\n" + (firstLineEnd < 0 ? printed : printed.substring(firstLineEnd + 1)).strip();
     }
 
     private static BufferedImage grid(NDArray batch) {

@@ -1,0 +1,2 @@
+/** The session's cell history for Jupyter's history requests. */
+package org.tokenlab.kernel.history;
