@@ -48,8 +48,8 @@ public final class TableCharts {
         Checks.require(table.containsColumn(name), "table '%s' has no column '%s'; its columns are %s",
                 table.name(), name, table.columnNames());
         Column<?> column = table.column(name);
-        Checks.require(column instanceof NumericColumn, "column '%s' must be numeric to be charted, it is %s",
-                name, column.type());
+        Checks.require(column instanceof NumericColumn, "column '%s' must be numeric to be charted, it is %s; "
+                + "the columns of table '%s' are %s", name, column.type(), table.name(), table.columnNames());
         NumericColumn<?> numeric = (NumericColumn<?>) column;
         double[] out = new double[numeric.size()];
         for (int i = 0; i < out.length; i++) {

@@ -53,6 +53,9 @@ public final class TensorRenderer {
     /** The summary line, followed by the values for a small array. */
     static String text(NDArray array) {
         String summary = TensorSummary.describe(array);
+        if (TensorImages.isImageBatch(array.getShape()) && array.getShape().get(0) > MAX_BATCH) {
+            summary += " (the picture shows the first " + MAX_BATCH + " of " + array.getShape().get(0) + ")";
+        }
         if (array.size() == 0 || array.size() > MAX_PRINTED) {
             return summary;
         }
