@@ -243,7 +243,16 @@ public final class TokenLabKernel extends BaseKernel {
             return null;
         }
         DisplayData data = new DisplayData(String.join("\n\n", docs));
-        data.putMarkdown("```java\n" + String.join("\n```\n\n```java\n", docs) + "\n```");
+        StringBuilder markdown = new StringBuilder();
+        for (String doc : docs) {
+            int split = doc.indexOf("\n\n");
+            String signature = split < 0 ? doc : doc.substring(0, split);
+            markdown.append("```java\n").append(signature).append("\n```\n");
+            if (split >= 0) {
+                markdown.append(doc.substring(split + 2)).append("\n\n");
+            }
+        }
+        data.putMarkdown(markdown.toString().strip());
         return data;
     }
 

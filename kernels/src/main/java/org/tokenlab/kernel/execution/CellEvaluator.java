@@ -30,16 +30,23 @@ import jdk.jshell.VarSnippet;
  */
 public final class CellEvaluator implements AutoCloseable {
 
+    /** Packages whose javadoc inspect shows from the library's bundled sources. */
+    static final List<String> LIBRARY_PACKAGES = List.of("org.tokenlab", "org.tokenlab.viz", "org.tokenlab.quantize",
+            "org.tokenlab.nn", "org.tokenlab.tokenizer", "org.tokenlab.loss", "org.tokenlab.mask", "org.tokenlab.generate",
+            "org.tokenlab.sequence", "org.tokenlab.train", "org.tokenlab.data", "org.tokenlab.metrics");
+
     private static final Pattern DISPLAY_CALL = Pattern.compile("^(display|updateDisplay)\\s*\\(");
 
     private final JShell shell;
     private final CellExecutionControl control;
     private final SourceCodeAnalysis analysis;
+    private final LibraryDocs libraryDocs;
 
     private CellEvaluator(JShell shell, CellExecutionControl control) {
         this.shell = shell;
         this.control = control;
         this.analysis = shell.sourceCodeAnalysis();
+        this.libraryDocs = new LibraryDocs(CellEvaluator.class.getClassLoader(), LIBRARY_PACKAGES);
     }
 
     /**
@@ -143,14 +150,14 @@ public final class CellEvaluator implements AutoCloseable {
         int at = cursor - piece.start;
         List<String> docs = new ArrayList<>();
         for (SourceCodeAnalysis.Documentation d : analysis.documentation(piece.raw, at, true)) {
-            docs.add(d.javadoc() == null || d.javadoc().isBlank() ? d.signature() : d.signature() + "\n\n" + d.javadoc());
+            docs.add(describe(d));
         }
         if (docs.isEmpty()) {
             int end = identifierEnd(piece.raw, at);
             if (end > 0 && (end >= piece.raw.length() || piece.raw.charAt(end) != '(')) {
                 String call = piece.raw.substring(0, end) + "(";
                 for (SourceCodeAnalysis.Documentation d : analysis.documentation(call, call.length(), true)) {
-                    docs.add(d.javadoc() == null || d.javadoc().isBlank() ? d.signature() : d.signature() + "\n\n" + d.javadoc());
+                    docs.add(describe(d));
                 }
             }
         }
@@ -165,6 +172,14 @@ public final class CellEvaluator implements AutoCloseable {
     @Override
     public void close() {
         shell.close();
+    }
+
+    private String describe(SourceCodeAnalysis.Documentation d) {
+        String javadoc = d.javadoc();
+        if (javadoc == null || javadoc.isBlank()) {
+            javadoc = libraryDocs.forSignature(d.signature()).orElse("");
+        }
+        return javadoc.isBlank() ? d.signature() : d.signature() + "\n\n" + javadoc.strip();
     }
 
     private CellResult evalPiece(String code, Piece piece)

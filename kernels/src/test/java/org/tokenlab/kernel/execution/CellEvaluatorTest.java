@@ -150,6 +150,24 @@ class CellEvaluatorTest {
     }
 
     @Test
+    void documentationOfALibraryMethodIncludesItsJavadoc() {
+        List<String> docs = eval.documentation("org.tokenlab.viz.ImageGrid.of", 29);
+        assertEquals(1, docs.size(), docs.toString());
+        assertTrue(docs.get(0).contains("ImageGrid.of("), docs.get(0));
+        assertTrue(docs.get(0).contains(")\n\nA grid of columns images per row, each enlarged scale times"), docs.get(0));
+    }
+
+    @Test
+    void documentationPicksTheJavadocOfTheRightOverload() {
+        List<String> docs = eval.documentation("org.tokenlab.viz.TensorImages.toImage", 37);
+        assertEquals(2, docs.size(), docs.toString());
+        String withRange = docs.stream().filter(d -> d.contains("PixelRange range)")).findFirst().orElseThrow();
+        String withoutRange = docs.stream().filter(d -> !d.contains("PixelRange range)")).findFirst().orElseThrow();
+        assertTrue(withRange.endsWith("One image (H, W), (1, H, W) or (3, H, W)."), withRange);
+        assertTrue(withoutRange.endsWith("One image, pixel range chosen automatically."), withoutRange);
+    }
+
+    @Test
     void documentationOfAVariableShowsTypeAndValue() throws Exception {
         eval.eval("String greeting = \"hi\";");
         assertEquals(List.of("String greeting = \"hi\""), eval.documentation("greeting", 3));
