@@ -1,13 +1,13 @@
 package org.tokenlab.viz;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import org.tokenlab.internal.Checks;
+import org.tokenlab.internal.HostValues;
 
 /**
  * Converts channel-first tensors to {@link BufferedImage}s.
@@ -171,11 +171,7 @@ public final class TensorImages {
 
         static Pixels of(NDArray array, PixelRange requested) {
             Checks.notNull(requested, "range");
-            float[] v;
-            try (NDManager scope = array.getManager().newSubManager()) {
-                array.tempAttach(scope);
-                v = array.toType(DataType.FLOAT32, false).toFloatArray();
-            }
+            float[] v = HostValues.floats(array);
             double min = Double.POSITIVE_INFINITY;
             double max = Double.NEGATIVE_INFINITY;
             for (float f : v) {

@@ -1,10 +1,10 @@
 package org.tokenlab.viz;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.Locale;
 import org.tokenlab.internal.Checks;
+import org.tokenlab.internal.HostValues;
 
 /**
  * A one-line description of a tensor: what a notebook shows instead of printing every element.
@@ -32,11 +32,7 @@ public final class TensorSummary {
         if (size == 0 || array.getDataType() == DataType.STRING || array.getDataType() == DataType.UNKNOWN) {
             return sb.append(size == 0 ? " (empty)" : "").toString();
         }
-        double[] values;
-        try (NDManager scope = array.getManager().newSubManager()) {
-            array.tempAttach(scope);
-            values = array.toType(DataType.FLOAT64, false).toDoubleArray();
-        }
+        double[] values = HostValues.doubles(array);
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         double sum = 0;
