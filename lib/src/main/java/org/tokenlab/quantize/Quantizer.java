@@ -1,0 +1,40 @@
+package org.tokenlab.quantize;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Maps continuous features to the nearest of a finite set of codes.
+ *
+ * <p>Shapes: features {@code (B, D, ...)} with the code dimension {@code D} on axis 1 (a plain
+ * batch of vectors is {@code (N, D)}); indices {@code (B, ...)} of int64 in
+ * {@code [0, codebookSize())}. Results are attached to the features' manager; the caller owns them.
+ */
+public interface Quantizer {
+
+    /**
+     * Quantizes {@code features}. In training mode a quantizer may update its state (EMA codebook,
+     * dead-code replacement, an annealed loss weight); in evaluation mode it never does.
+     *
+     * @throws IllegalArgumentException for a wrong rank or code dimension, NaN or infinite values
+     */
+    QuantizerOutput quantize(NDArray features, boolean training);
+
+    /** {@link #quantize(NDArray, boolean)} in evaluation mode. */
+    default QuantizerOutput quantize(NDArray features) {
+        return quantize(features, false);
+    }
+
+    /**
+     * The codes of {@code indices} {@code (B, ...)}, as features {@code (B, D, ...)}; a 1-D
+     * {@code (N)} gives {@code (N, D)}.
+     *
+     * @throws IllegalArgumentException for ids outside {@code [0, codebookSize())}
+     */
+    NDArray indicesToCodes(NDArray indices);
+
+    /** How many distinct codes there are. */
+    long codebookSize();
+
+    /** The code dimension {@code D} expected on axis 1 of the features. */
+    int codeDimension();
+}

@@ -1,0 +1,21 @@
+package org.tokenlab.quantize;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Map;
+
+/**
+ * What a {@link Quantizer} returns.
+ *
+ * @param quantized the codes in the features' shape {@code (B, D, ...)}, computed as
+ *     {@code z + stopGradient(q - z)} so the gradient passes straight through to the features
+ * @param indices int64 ids {@code (B, ...)}
+ * @param loss the total auxiliary loss, a scalar to add to the model's loss
+ * @param lossParts the weighted terms that sum to {@code loss}, by name (e.g. {@code "commitment"},
+ *     {@code "codebook"}, {@code "entropy"}), in a stable order
+ */
+public record QuantizerOutput(NDArray quantized, NDArray indices, NDArray loss, Map<String, NDArray> lossParts) {
+
+    public QuantizerOutput {
+        lossParts = Map.copyOf(lossParts);
+    }
+}
