@@ -21,6 +21,14 @@ public final class HostValues {
         }
     }
 
+    /** The values as longs (ids, counts), in row-major order. */
+    public static long[] longs(NDArray array) {
+        try (NDManager scope = array.getManager().newSubManager()) {
+            array.tempAttach(scope);
+            return array.toType(DataType.INT64, false).toLongArray();
+        }
+    }
+
     /** The values as doubles, in row-major order. */
     public static double[] doubles(NDArray array) {
         try (NDManager scope = array.getManager().newSubManager()) {
