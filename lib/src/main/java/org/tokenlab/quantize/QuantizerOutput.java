@@ -1,6 +1,8 @@
 package org.tokenlab.quantize;
 
 import ai.djl.ndarray.NDArray;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -18,6 +20,6 @@ import java.util.Map;
 public record QuantizerOutput(NDArray quantized, NDArray indices, NDArray loss, Map<String, NDArray> lossParts) {
 
     public QuantizerOutput {
-        lossParts = Map.copyOf(lossParts);
+        lossParts = Collections.unmodifiableMap(new LinkedHashMap<>(lossParts)); // keeps the quantizer's order
     }
 }
