@@ -11,4 +11,8 @@ import ai.djl.ndarray.types.*;
 import tech.tablesaw.api.*;
 import tech.tablesaw.aggregate.AggregateFunctions;
 import org.knowm.xchart.*;
+import org.tokenlab.data.*;
+import org.tokenlab.metrics.*;
+import org.tokenlab.quantize.*;
+import org.tokenlab.tokenizer.*;
 import org.tokenlab.viz.*;
