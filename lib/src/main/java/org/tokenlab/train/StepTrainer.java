@@ -1,0 +1,100 @@
+package org.tokenlab.train;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.tokenlab.internal.Checks;
+
+/**
+ * Trains one block with one optimizer, a step at a time, for models whose loss is more than a
+ * label comparison (a quantizer's auxiliary loss, a reconstruction): the caller computes the loss
+ * from the block's outputs. Every step runs in its own sub-manager, so nothing accumulates over
+ * thousands of steps; observe the outputs inside the step (e.g. to count codes) before they are freed.
+ *
+ * <pre>{@code
+ * jshell> var trainer = new StepTrainer(autoencoder, Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build(), new Shape(256, 64));
+ * jshell> float loss = trainer.step(new NDList(batch), out -> out.get(0).sub(batch).square().mean().add(out.get(2)), out -> {});
+ * }</pre>
+ */
+public final class StepTrainer implements AutoCloseable {
+
+    private final Model model;
+    private final Trainer trainer;
+    private long steps;
+
+    /** Initializes {@code block} for inputs of {@code inputShape} and prepares {@code optimizer}. */
+    public StepTrainer(Block block, Optimizer optimizer, Shape... inputShapes) {
+        Checks.notNull(block, "block");
+        Checks.notNull(optimizer, "optimizer");
+        Checks.require(inputShapes.length > 0, "StepTrainer needs the input shapes to initialize the block");
+        this.model = Model.newInstance("tokenlab-step-trainer");
+        model.setBlock(block);
+        // the loss here only satisfies DJL's config; the caller computes the real loss
+        this.trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(optimizer));
+        trainer.initialize(inputShapes);
+    }
+
+    /**
+     * One step: forward in training mode, {@code loss} of the outputs, backward, optimizer update.
+     * {@code observe} sees the outputs before they are freed. Returns the loss value.
+     *
+     * @throws IllegalStateException when the loss is NaN or infinite, naming the step
+     */
+    public float step(NDList inputs, Function<NDList, NDArray> loss, Consumer<NDList> observe) {
+        float value;
+        try (NDManager scope = trainer.getManager().newSubManager()) {
+            inputs.tempAttach(scope);
+            try (GradientCollector gc = trainer.newGradientCollector()) {
+                NDList outputs = trainer.forward(inputs);
+                outputs.attach(scope);
+                NDArray l = loss.apply(outputs);
+                value = l.getFloat();
+                if (!Float.isFinite(value)) {
+                    throw new IllegalStateException("loss became " + value + " at step " + (steps + 1)
+                            + "; lower the learning rate or check the inputs");
+                }
+                gc.backward(l);
+                observe.accept(outputs);
+            }
+            trainer.step();
+        }
+        steps++;
+        return value;
+    }
+
+    /** The block's outputs in evaluation mode (no gradient, no state updates), owned by the inputs' manager. */
+    public NDList predict(NDList inputs) {
+        return trainer.evaluate(inputs);
+    }
+
+    /** The parameter store, for calling the block's own methods (e.g. decoding) outside a step. */
+    public ParameterStore parameterStore() {
+        return new ParameterStore(inputsManager(), false);
+    }
+
+    /** Steps taken so far. */
+    public long steps() {
+        return steps;
+    }
+
+    private NDManager inputsManager() {
+        return trainer.getManager();
+    }
+
+    @Override
+    public void close() {
+        trainer.close();
+        model.close();
+    }
+}

@@ -1,0 +1,85 @@
+package org.tokenlab.tokenizer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import org.junit.jupiter.api.Test;
+import org.tokenlab.quantize.LookupFreeQuantizer;
+import org.tokenlab.train.StepTrainer;
+
+class PatchAutoencoderTest {
+
+    @Test
+    void patchesRoundTripAndFollowRowMajorOrder() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray images = m.arange(0f, 2 * 16 * 16, 1f).reshape(2, 1, 16, 16);
+            NDArray patches = PatchAutoencoder.toPatches(images, 8);
+            assertEquals(new Shape(8, 64), patches.getShape());
+            // patch 1 of image 0 is rows 0..7, columns 8..15: its first pixel is (0, 8)
+            assertEquals(8f, patches.getFloat(1, 0));
+            // its second row starts at pixel (1, 8) = 16 + 8
+            assertEquals(24f, patches.getFloat(1, 8));
+            assertEquals(images, PatchAutoencoder.fromPatches(patches, 8, 2, 2));
+        }
+    }
+
+    @Test
+    void forwardGivesReconstructionIdsAndLoss() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            PatchAutoencoder ae = PatchAutoencoder.builder().setPatchSize(4)
+                    .setQuantizer(LookupFreeQuantizer.builder().setCodeDimension(5).build()).optHidden(16).build();
+            try (StepTrainer t = new StepTrainer(ae, Optimizer.adam().build(), new Shape(10, 16))) {
+                NDList out = t.predict(new NDList(m.zeros(new Shape(10, 16))));
+                assertEquals(new Shape(10, 16), out.get(0).getShape());
+                assertEquals(new Shape(10), out.get(1).getShape());
+                assertEquals(DataType.INT64, out.get(1).getDataType());
+                assertEquals(new Shape(), out.get(2).getShape());
+            }
+        }
+    }
+
+    @Test
+    void trainingLowersTheReconstructionError() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(3);
+            // four distinct patterns, 4 bits of LFQ are enough to tell them apart
+            NDArray patterns = m.randomUniform(-1, 1, new Shape(4, 16)).sign();
+            NDArray batch = patterns.repeat(0, 16);
+            PatchAutoencoder ae = PatchAutoencoder.builder().setPatchSize(4)
+                    .setQuantizer(LookupFreeQuantizer.builder().setCodeDimension(4).build()).optHidden(32).build();
+            try (StepTrainer t = new StepTrainer(ae, Optimizer.adam().optLearningRateTracker(Tracker.fixed(3e-3f)).build(),
+                    batch.getShape())) {
+                float first = t.step(new NDList(batch), out -> out.get(0).sub(batch).square().mean(), out -> { });
+                float last = first;
+                for (int i = 0; i < 300; i++) {
+                    last = t.step(new NDList(batch), out -> out.get(0).sub(batch).square().mean().add(out.get(2)), out -> { });
+                }
+                NDArray recon = t.predict(new NDList(batch)).get(0);
+                float error = recon.sub(batch).square().mean().getFloat();
+                assertTrue(error < first / 4, "error " + error + " after training vs " + first + " at the start");
+            }
+        }
+    }
+
+    @Test
+    void wrongPatchWidthIsExplained() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            PatchAutoencoder ae = PatchAutoencoder.builder().setPatchSize(8)
+                    .setQuantizer(LookupFreeQuantizer.builder().setCodeDimension(4).build()).build();
+            try (StepTrainer t = new StepTrainer(ae, Optimizer.adam().build(), new Shape(2, 64))) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> t.predict(new NDList(m.zeros(new Shape(2, 63)))));
+                assertTrue(e.getMessage().contains("(N, 64)") && e.getMessage().contains("(2, 63)"), e.getMessage());
+            }
+            assertThrows(IllegalArgumentException.class, () -> PatchAutoencoder.builder().setPatchSize(8).build());
+        }
+    }
+}

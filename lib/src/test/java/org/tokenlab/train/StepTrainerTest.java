@@ -1,0 +1,70 @@
+package org.tokenlab.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class StepTrainerTest {
+
+    @Test
+    void fitsALineAndEveryStepSeesItsOutputs() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(1);
+            NDArray x = m.randomUniform(-1, 1, new Shape(64, 1));
+            NDArray y = x.mul(2).add(1);
+            Linear line = Linear.builder().setUnits(1).build();
+            AtomicInteger observed = new AtomicInteger();
+            float last;
+            try (StepTrainer trainer = new StepTrainer(line,
+                    Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.2f)).build(), new Shape(64, 1))) {
+                last = Float.NaN;
+                for (int i = 0; i < 300; i++) {
+                    last = trainer.step(new NDList(x), out -> out.singletonOrThrow().sub(y).square().mean(),
+                            out -> observed.incrementAndGet());
+                }
+                assertEquals(300, trainer.steps());
+                NDArray predicted = trainer.predict(new NDList(m.create(new float[] {0.5f}, new Shape(1, 1)))).singletonOrThrow();
+                assertEquals(2.0f, predicted.getFloat(), 1e-2f);
+            }
+            assertTrue(last < 1e-4f, "final loss " + last);
+            assertEquals(300, observed.get());
+        }
+    }
+
+    @Test
+    void aNonFiniteLossStopsWithTheStepNamed() {
+        try (NDManager m = NDManager.newBaseManager();
+                StepTrainer trainer = new StepTrainer(Linear.builder().setUnits(1).build(),
+                        Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build(), new Shape(4, 1))) {
+            NDArray x = m.ones(new Shape(4, 1));
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> trainer.step(new NDList(x), out -> out.singletonOrThrow().log().mul(Float.NaN).mean(), out -> { }));
+            assertTrue(e.getMessage().contains("at step 1"), e.getMessage());
+        }
+    }
+
+    @Test
+    void stepsDoNotLeaveArraysBehindOnTheInputsManager() {
+        try (NDManager m = NDManager.newBaseManager();
+                StepTrainer trainer = new StepTrainer(Linear.builder().setUnits(3).build(),
+                        Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.01f)).build(), new Shape(8, 5))) {
+            NDArray x = m.ones(new Shape(8, 5));
+            trainer.step(new NDList(x), out -> out.singletonOrThrow().mean(), out -> { });
+            int before = m.getManagedArrays().size();
+            for (int i = 0; i < 20; i++) {
+                trainer.step(new NDList(x), out -> out.singletonOrThrow().square().mean(), out -> { });
+            }
+            assertEquals(before, m.getManagedArrays().size());
+        }
+    }
+}
