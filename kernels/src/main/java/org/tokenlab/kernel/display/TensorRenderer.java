@@ -69,8 +69,7 @@ public final class TensorRenderer {
         NDArray shown = b > MAX_BATCH ? batch.get("0:" + MAX_BATCH) : batch;
         try {
             List<BufferedImage> images = TensorImages.toImages(shown, PixelRange.AUTO);
-            int columns = (int) Math.min(8, Math.ceil(Math.sqrt(images.size() * 1.5)));
-            return ImageGrid.of(images, Math.max(1, columns), factor(images.get(0)));
+            return ImageGrid.of(images, Math.min(8, images.size()), factor(images.get(0))); // rows of 8
         } finally {
             if (shown != batch) {
                 shown.close();

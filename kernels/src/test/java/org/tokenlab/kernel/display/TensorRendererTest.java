@@ -160,10 +160,10 @@ class TensorRendererTest {
 
         BufferedImage png = png(renderer.render(batch));
 
-        // 4 images: min(8, ceil(sqrt(4 * 1.5))) = 3 columns, 2 rows; 8 px cells enlarged 8 times
+        // 4 images: one row (rows hold up to 8); 8 px cells enlarged 8 times
         int cell = 8 * 8;
-        assertEquals(3 * cell + 4 * ImageGrid.GAP, png.getWidth());
-        assertEquals(2 * cell + 3 * ImageGrid.GAP, png.getHeight());
+        assertEquals(4 * cell + 5 * ImageGrid.GAP, png.getWidth());
+        assertEquals(cell + 2 * ImageGrid.GAP, png.getHeight());
     }
 
     @Test

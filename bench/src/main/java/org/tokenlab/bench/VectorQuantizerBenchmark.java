@@ -1,0 +1,83 @@
+package org.tokenlab.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.tokenlab.quantize.VectorQuantizer;
+
+/**
+ * VQ with K = 1024 codes of dimension 256 on 16384 tokens: the quantizer's forward + backward
+ * against the bound set by the bare distance computation (one (N, K) matrix product, the norms
+ * and the argmin) on the same data. Scores are tokens per second.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 3, time = 4)
+@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+public class VectorQuantizerBenchmark {
+
+    static final int TOKENS = 16384;
+    static final int CODES = 1024;
+    static final int DIM = 256;
+
+    NDManager manager;
+    NDArray features;
+    VectorQuantizer vq;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        manager = NDManager.newBaseManager();
+        features = QuantizerBench.features(manager, TOKENS, DIM);
+        vq = VectorQuantizer.builder().setCodebookSize(CODES).setCodeDimension(DIM).optSeed(1).build();
+        vq.initialize(manager);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        System.out.println("\n[memory] " + getClass().getSimpleName() + " peak RSS " + PeakMemory.peakMiB() + " MiB");
+        manager.close();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(TOKENS)
+    public float quantizerForwardBackward() {
+        return QuantizerBench.forwardBackward(vq, features);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(TOKENS)
+    public long quantizerForward() {
+        return QuantizerBench.forward(vq, features);
+    }
+
+    /** The bound: ||z||^2 - 2 z e^T + ||e||^2 and argmin, nothing else. */
+    @Benchmark
+    @OperationsPerInvocation(TOKENS)
+    public long distanceArgminBound() {
+        try (NDManager scope = manager.newSubManager()) {
+            features.tempAttach(scope);
+            NDArray codebook = vq.codebook();
+            codebook.tempAttach(scope);
+            NDArray z = features.stopGradient();
+            NDArray d = z.square().sum(new int[] {1}, true)
+                    .sub(z.matMul(codebook.transpose()).mul(2))
+                    .add(codebook.square().sum(new int[] {1}).expandDims(0));
+            return d.argMin(1).getShape().size();
+        }
+    }
+}
