@@ -65,7 +65,10 @@ public class VectorQuantizerBenchmark {
         return QuantizerBench.forward(vq, features);
     }
 
-    /** The bound: ||z||^2 - 2 z e^T + ||e||^2 and argmin, nothing else. */
+    /**
+     * The bound: the least work that finds the nearest codes, argmin over ||e||^2 - 2 z e^T (||z||^2 is
+     * the same for every code of a row and cannot change the argmin), nothing else.
+     */
     @Benchmark
     @OperationsPerInvocation(TOKENS)
     public long distanceArgminBound() {
@@ -74,9 +77,8 @@ public class VectorQuantizerBenchmark {
             NDArray codebook = vq.codebook();
             codebook.tempAttach(scope);
             NDArray z = features.stopGradient();
-            NDArray d = z.square().sum(new int[] {1}, true)
-                    .sub(z.matMul(codebook.transpose()).mul(2))
-                    .add(codebook.square().sum(new int[] {1}).expandDims(0));
+            NDArray d = codebook.square().sum(new int[] {1}).expandDims(0)
+                    .sub(z.matMul(codebook.transpose()).mul(2)); // (N, K)
             return d.argMin(1).getShape().size();
         }
     }
