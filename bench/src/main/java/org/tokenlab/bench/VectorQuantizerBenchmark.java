@@ -2,6 +2,7 @@ package org.tokenlab.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.core.Linear;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -77,8 +78,8 @@ public class VectorQuantizerBenchmark {
             NDArray codebook = vq.codebook();
             codebook.tempAttach(scope);
             NDArray z = features.stopGradient();
-            NDArray d = codebook.square().sum(new int[] {1}).expandDims(0)
-                    .sub(z.matMul(codebook.transpose()).mul(2)); // (N, K)
+            // one fused product z (-2 e)^T + ||e||^2, as fast as the distance matrix can be had
+            NDArray d = Linear.linear(z, codebook.mul(-2f), codebook.square().sum(new int[] {1})).singletonOrThrow(); // (N, K)
             return d.argMin(1).getShape().size();
         }
     }
