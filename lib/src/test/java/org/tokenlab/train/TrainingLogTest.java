@@ -1,0 +1,39 @@
+package org.tokenlab.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tech.tablesaw.api.Table;
+
+class TrainingLogTest {
+
+    @Test
+    void metricsBecomeColumnsAndLateOnesArePaddedWithMissingValues() {
+        TrainingLog log = new TrainingLog("run");
+        log.record(10, Map.of("loss", 1.0));
+        log.record(20, Map.of("loss", 0.5, "usage", 0.75));
+        Table t = log.table();
+        assertEquals(2, t.rowCount());
+        assertEquals("[step, loss, usage]", t.columnNames().toString());
+        assertTrue(t.doubleColumn("usage").isMissing(0));
+        assertEquals(0.75, log.last("usage"));
+        assertEquals(0.5, log.last("loss"));
+    }
+
+    @Test
+    void nanIsMissingAndUnknownMetricsAreExplained() {
+        TrainingLog log = new TrainingLog("run").record(1, Map.of("loss", Double.NaN));
+        assertTrue(log.table().doubleColumn("loss").isMissing(0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> log.last("psnr"));
+        assertTrue(e.getMessage().contains("[step, loss]"), e.getMessage());
+    }
+
+    @Test
+    void chartHasOneSeriesPerMetric() {
+        TrainingLog log = new TrainingLog("run").record(1, Map.of("a", 1.0, "b", 2.0)).record(2, Map.of("a", 3.0, "b", 4.0));
+        assertEquals(2, log.chart("a", "b").getSeriesMap().size());
+    }
+}
