@@ -4,20 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.tokenlab.quantize.FiniteScalarQuantizer;
 import org.tokenlab.quantize.Quantizer;
 import org.tokenlab.quantize.ResidualQuantizer;
@@ -28,14 +21,8 @@ import org.tokenlab.quantize.VectorQuantizer;
  * dimension 64 (the SoundStream layout), 16384 tokens, forward + backward, in tokens per second.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 3)
-@Measurement(iterations = 3, time = 4)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
-public class ScalarAndResidualBenchmark {
+public class ScalarAndResidualBenchmark extends BenchmarkDefaults {
 
-    static final int TOKENS = 16384;
     static final int RVQ_DIM = 64;
 
     NDManager manager;
