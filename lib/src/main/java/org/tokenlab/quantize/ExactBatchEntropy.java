@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Activation;
+import org.tokenlab.internal.Scalars;
 
 /**
  * The exact entropy {@code H(m) = -sum_c m(c) log m(c)} of the batch-mean assignment
@@ -47,7 +48,7 @@ final class ExactBatchEntropy {
                 columns.add(lowP.transpose().matMul(highP)); // (2^l, chunk)
             }
             // m(c) with c = c_l + 2^l c_h: rows of the matrix are low codes, columns high codes
-            NDArray mean = NDArrays.concat(columns, 1).div((float) tokens); // (2^l, 2^h)
+            NDArray mean = NDArrays.concat(columns, 1).div(Scalars.of(rows, tokens)); // (2^l, 2^h)
             NDArray entropy = mean.mul(mean.clip(1e-30f, 1f).log()).sum().neg();
             entropy.attach(owner);
             return entropy;
@@ -57,7 +58,7 @@ final class ExactBatchEntropy {
     /** {@code p_n(c)} {@code (N, count)} for the codes {@code first .. first + count - 1} of the logits' bits. */
     private static NDArray probabilities(NDArray logits, long first, int count) {
         int bits = (int) logits.getShape().get(1);
-        NDArray codeBits = LfqEntropy.codeBits(logits.getManager(), first, count, bits).toType(logits.getDataType(), false);
+        NDArray codeBits = Scalars.owned(LfqEntropy.codeBits(logits.getManager(), first, count, bits).toType(logits.getDataType(), false));
         NDArray logNorm = Activation.softPlus(logits).sum(new int[] {1}, true); // (N, 1)
         return logits.matMul(codeBits.transpose()).sub(logNorm).exp(); // (N, count)
     }

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Map;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.CodeAxis;
+import org.tokenlab.internal.Scalars;
 
 /**
  * Finite scalar quantization (Mentzer et al., "Finite Scalar Quantization: VQ-VAE Made Simple"):
@@ -171,7 +172,7 @@ public final class FiniteScalarQuantizer implements Quantizer {
         for (int i = 0; i < levels.length; i++) {
             v[i] = (float) f.applyAsDouble(levels[i]);
         }
-        return m.create(v);
+        return Scalars.owned(m.create(v)); // on the gradient path: engine-owned, see Scalars
     }
 
     private NDArray perLevelLong(NDManager m) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Activation;
+import org.tokenlab.internal.Scalars;
 
 /**
  * The two entropies of the MAGVIT-v2 entropy loss, for a soft assignment of each token to the codes
@@ -31,7 +32,7 @@ final class LfqEntropy {
      */
     static NDArray perSample(NDArray logits, long tokens) {
         NDArray bitEntropy = Activation.softPlus(logits).sub(logits.mul(Activation.sigmoid(logits))); // (B, d, ...)
-        return bitEntropy.sum().div((float) tokens);
+        return bitEntropy.sum().div(Scalars.of(logits, tokens));
     }
 
     /**

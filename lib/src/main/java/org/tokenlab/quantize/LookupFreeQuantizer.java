@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.CodeAxis;
+import org.tokenlab.internal.Scalars;
 
 /**
  * Lookup-free quantization (LFQ) from MAGVIT-v2, "Language Model Beats Diffusion: Tokenizer is Key
@@ -102,7 +103,7 @@ public final class LookupFreeQuantizer implements Quantizer {
             Map<String, NDArray> parts = new LinkedHashMap<>();
             parts.put("commitment", commitmentLoss(features, codes));
             parts.put("entropy", weight == 0 ? scope.zeros(new Shape(), features.getDataType())
-                    : entropyLoss(features).mul((float) weight));
+                    : entropyLoss(features).mul(Scalars.of(features, weight)));
             NDArray loss = parts.get("commitment").add(parts.get("entropy"));
             for (NDArray kept : new NDArray[] {quantized, indices, loss}) {
                 kept.attach(owner);
@@ -218,19 +219,19 @@ public final class LookupFreeQuantizer implements Quantizer {
 
     /** {@code commitmentWeight * mean((z - sg(q))^2)}, a scalar. */
     private NDArray commitmentLoss(NDArray features, NDArray codes) {
-        return features.sub(codes.stopGradient()).square().mean().mul((float) commitmentWeight);
+        return features.sub(codes.stopGradient()).square().mean().mul(Scalars.of(features, commitmentWeight));
     }
 
     /** {@code mean_n H(p_n) - diversityWeight * H(mean_n p_n)}, unweighted, a scalar. */
     private NDArray entropyLoss(NDArray features) {
         long tokens = features.size() / dimension;
-        NDArray logits = features.mul((float) (4 / temperature)); // (B, d, ...): p_i(+1) = sigmoid(4 z_i / T)
+        NDArray logits = features.mul(Scalars.of(features, 4 / temperature)); // (B, d, ...): p_i(+1) = sigmoid(4 z_i / T)
         NDArray perSample = LfqEntropy.perSample(logits, tokens);
         if (diversityWeight == 0) {
             return perSample;
         }
         NDArray rows = CodeAxis.toRows(logits); // (N, d)
         NDArray batch = LfqEntropy.batch(rows, groupBits, LfqEntropy.CHUNK_ELEMENTS);
-        return perSample.sub(batch.mul((float) diversityWeight));
+        return perSample.sub(batch.mul(Scalars.of(batch, diversityWeight)));
     }
 }

@@ -1,6 +1,7 @@
 package org.tokenlab.quantize;
 
 import ai.djl.ndarray.NDArray;
+import org.tokenlab.internal.Scalars;
 
 /**
  * The codebook-usage entropy loss on the soft assignment {@code p_n = softmax(-d_n / t)} of each
@@ -24,7 +25,7 @@ final class SoftAssignmentEntropy {
 
     /** The loss, a scalar, for {@code distances} {@code (N, K)} and {@code temperature} t > 0. */
     static NDArray loss(NDArray distances, double temperature) {
-        NDArray logP = distances.mul((float) (-1 / temperature)).logSoftmax(1); // (N, K)
+        NDArray logP = distances.mul(Scalars.of(distances, -1 / temperature)).logSoftmax(1); // (N, K)
         NDArray p = logP.exp(); // (N, K)
         NDArray perRow = p.mul(logP).sum(new int[] {1}).mean().neg(); // mean_n H(p_n)
         NDArray average = p.mean(new int[] {0}); // (K)

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Random;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.CodeAxis;
+import org.tokenlab.internal.Scalars;
 
 /**
  * Vector quantization of VQ-VAE (van den Oord et al. 2017), as in VQGAN (Esser et al. 2021): each
@@ -215,7 +216,7 @@ public final class VectorQuantizer extends AbstractBlock implements Quantizer {
             NDArray quantized = straightThrough(z, codes.get(ids), parts); // (N, D)
             if (entropyWeight > 0) {
                 parts.put("entropy", SoftAssignmentEntropy.loss(distances, entropyTemperature)
-                        .mul((float) entropyWeight));
+                        .mul(Scalars.of(distances, entropyWeight)));
             }
             if (training) {
                 updates.afterBatch(table, z.stopGradient(), ids);
@@ -240,7 +241,7 @@ public final class VectorQuantizer extends AbstractBlock implements Quantizer {
         if (training && updates.writesAfterBatch()) {
             // the state update writes the table in place after this pass, so autograd must not save it:
             // read a copy (mul keeps the gradient path to the codebook, duplicate() would cut it)
-            codes = codes.mul(1f);
+            codes = codes.mul(Scalars.of(codes, 1));
         }
         codes = codes.toType(type, false);
         return cosine ? l2Normalize(codes) : codes;
@@ -266,13 +267,13 @@ public final class VectorQuantizer extends AbstractBlock implements Quantizer {
         }
         NDArray carrier = z.sub(z.stopGradient()); // (N, D), all zero
         NDArray pull = towardCode.stopGradient().dot(carrier.reshape(-1)).mul(-2f / Math.max(1, z.size()));
-        parts.put("commitment", codebookTerm.stopGradient().add(pull).mul((float) beta)); // beta ||z - sg[e]||^2
+        parts.put("commitment", codebookTerm.stopGradient().add(pull).mul(Scalars.of(pull, beta))); // beta ||z - sg[e]||^2
         return q.stopGradient().addi(carrier); // q's storage + 0: value q, gradient straight through to z
     }
 
     /** mean(x^2) of a vector, as one dot product. */
     private static NDArray meanSquare(NDArray flat) {
-        return flat.dot(flat).div((float) Math.max(1, flat.size()));
+        return flat.dot(flat).div(Scalars.of(flat, Math.max(1, flat.size())));
     }
 
     /**
@@ -281,7 +282,7 @@ public final class VectorQuantizer extends AbstractBlock implements Quantizer {
      */
     static NDArray distances(NDArray rows, NDArray codes) {
         NDArray norms = codes.square().sum(new int[] {1}); // (K)
-        return Linear.linear(rows, codes.mul(-2f), norms).singletonOrThrow(); // (N, K)
+        return Linear.linear(rows, codes.mul(Scalars.of(codes, -2)), norms).singletonOrThrow(); // (N, K)
     }
 
     /** Rows scaled to unit length; an all-zero row stays zero. */

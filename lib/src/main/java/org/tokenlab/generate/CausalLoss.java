@@ -1,0 +1,84 @@
+package org.tokenlab.generate;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.tokenlab.internal.Checks;
+
+/**
+ * The next-token loss of an autoregressive model: the mean over positions of
+ * {@code -log softmax(logits)[target]}, plus the shift that turns one sequence into inputs and
+ * targets. For a sequence {@code [class, t_1, ..., t_L]}:
+ * <pre>
+ *   inputsOf  -> [class, t_1, ..., t_(L-1)]     fed to the model
+ *   targetsOf -> [t_1,   t_2, ..., t_L]         compared with its logits
+ * </pre>
+ * With a longer prefix ({@code [c_1, c_2, t_1, ...]}) the first targets are prefix tokens the head
+ * cannot predict; {@link #crossEntropy(NDArray, NDArray, int)} skips them.
+ *
+ * <pre>{@code
+ * jshell> NDArray loss = CausalLoss.crossEntropy(model.forward(ps, CausalLoss.inputsOf(seq), null, true), CausalLoss.targetsOf(seq));
+ * }</pre>
+ */
+public final class CausalLoss {
+
+    private CausalLoss() {}
+
+    /** All but the last position of {@code sequence (B, L+1)}: the model's inputs {@code (B, L)}. */
+    public static NDArray inputsOf(NDArray sequence) {
+        checkSequence(sequence);
+        return sequence.get(":, :-1");
+    }
+
+    /** All but the first position of {@code sequence (B, L+1)}: the targets {@code (B, L)}. */
+    public static NDArray targetsOf(NDArray sequence) {
+        checkSequence(sequence);
+        return sequence.get(":, 1:");
+    }
+
+    /** Mean cross-entropy, a scalar {@code ()}, of {@code logits (B, L, V)} against ids {@code targets (B, L)} in {@code [0, V)}. */
+    public static NDArray crossEntropy(NDArray logits, NDArray targets) {
+        return crossEntropy(logits, targets, 0);
+    }
+
+    /**
+     * Mean cross-entropy, a scalar {@code ()}, over positions {@code ignoreFirst .. L-1} of
+     * {@code logits (B, L, V)} against {@code targets (B, L)}; the first {@code ignoreFirst} positions
+     * (a conditioning prefix) are left out and may hold ids outside {@code [0, V)}. The result is on
+     * the logits' manager and carries their gradient.
+     */
+    public static NDArray crossEntropy(NDArray logits, NDArray targets, int ignoreFirst) {
+        Checks.rank(logits, "CausalLoss logits (B, L, V)", 3);
+        Checks.rank(targets, "CausalLoss targets (B, L)", 2);
+        Shape s = logits.getShape();
+        Checks.require(targets.getShape().get(0) == s.get(0) && targets.getShape().get(1) == s.get(1),
+                "CausalLoss expects targets (%d, %d) matching logits %s, got %s; shift with CausalLoss.targetsOf(sequence)",
+                s.get(0), s.get(1), Checks.describe(s), Checks.describe(targets.getShape()));
+        Checks.require(ignoreFirst >= 0 && ignoreFirst < s.get(1),
+                "ignoreFirst must be in [0, %d) for %d positions, got %d", s.get(1), s.get(1), ignoreFirst);
+        NDIndex kept = new NDIndex(":, {}:", ignoreFirst);
+        NDArray t = targets.get(kept).toType(DataType.INT64, false);
+        checkTargets(t, s.get(2));
+        NDArray logProbabilities = logits.get(kept).logSoftmax(-1);                 // (B, L', V)
+        NDArray picked = logProbabilities.gather(t.expandDims(-1), -1);             // (B, L', 1)
+        return picked.mean().neg();
+    }
+
+    private static void checkTargets(NDArray targets, long vocabulary) {
+        try (NDArray lo = targets.min(); NDArray hi = targets.max()) {
+            long min = lo.getLong();
+            long max = hi.getLong();
+            Checks.require(min >= 0 && max < vocabulary,
+                    "CausalLoss targets must be image tokens in [0, %d), got values in [%d, %d]; "
+                            + "skip a class prefix with crossEntropy(logits, targets, ignoreFirst)",
+                    vocabulary, min, max);
+        }
+    }
+
+    private static void checkSequence(NDArray sequence) {
+        Checks.rank(sequence, "CausalLoss sequence (B, L+1)", 2);
+        Checks.require(sequence.getShape().get(1) >= 2,
+                "a sequence needs at least 2 positions to give inputs and targets, got shape %s", Checks.describe(sequence.getShape()));
+    }
+}

@@ -1,0 +1,49 @@
+package org.tokenlab.loss;
+
+import org.tokenlab.internal.Checks;
+
+/**
+ * When the adversarial loss starts: its weight is 0 before {@code startStep} and {@code factor}
+ * from then on, as taming-transformers' {@code adopt_weight(disc_factor, global_step,
+ * threshold=disc_start)}. The autoencoder first learns to reconstruct; a discriminator switched on
+ * from step 0 tends to win early and make training unstable. VQGAN multiplies both the
+ * generator's GAN term and the discriminator's loss by this weight.
+ *
+ * <pre>{@code
+ * jshell> var warmup = DiscriminatorWarmup.startingAt(2000);
+ * jshell> warmup.weight(1999)   // 0.0
+ * jshell> warmup.weight(2000)   // 1.0
+ * }</pre>
+ *
+ * @param startStep the first step (0-based) at which the GAN loss counts; 0 for no warm-up
+ * @param factor the weight from {@code startStep} on (taming's {@code disc_factor}, 1.0 by default)
+ */
+public record DiscriminatorWarmup(long startStep, double factor) {
+
+    public DiscriminatorWarmup {
+        Checks.require(startStep >= 0, "DiscriminatorWarmup expects startStep >= 0, got %d; use 0 for no warm-up", startStep);
+        Checks.require(Double.isFinite(factor) && factor >= 0,
+                "DiscriminatorWarmup expects a finite factor >= 0, got %s; taming-transformers uses 1.0", factor);
+    }
+
+    /** Factor 1 from {@code startStep} on. */
+    public static DiscriminatorWarmup startingAt(long startStep) {
+        return new DiscriminatorWarmup(startStep, 1.0);
+    }
+
+    /** No warm-up: factor 1 from step 0. */
+    public static DiscriminatorWarmup none() {
+        return new DiscriminatorWarmup(0, 1.0);
+    }
+
+    /** The GAN weight at {@code step} (0-based): 0 before {@link #startStep}, else {@link #factor}. */
+    public double weight(long step) {
+        Checks.require(step >= 0, "DiscriminatorWarmup.weight expects a step >= 0, got %d", step);
+        return step < startStep ? 0.0 : factor;
+    }
+
+    /** Whether the GAN loss counts at {@code step}, i.e. whether to train the discriminator then. */
+    public boolean active(long step) {
+        return weight(step) > 0;
+    }
+}

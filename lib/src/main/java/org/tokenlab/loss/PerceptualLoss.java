@@ -1,0 +1,93 @@
+package org.tokenlab.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import java.util.List;
+import org.tokenlab.internal.Checks;
+
+/**
+ * A perceptual loss in the style of LPIPS (Zhang et al. 2018), without its learned weights: for
+ * each feature map of a {@link FeatureNetwork}, normalize every position's channel vector to unit
+ * length, take the mean squared difference between reconstruction and target over batch,
+ * channels and positions, and average over the layers:
+ * <pre>
+ *   L = mean_l mean_{b,c,h,w} (f_l(x) / ||f_l(x)||_c - f_l(y) / ||f_l(y)||_c)^2
+ * </pre>
+ * Honest differences from LPIPS: LPIPS weights each channel by a learned linear layer (trained on
+ * human similarity judgments), sums over channels and layers instead of averaging, and uses VGG16
+ * or AlexNet trained on ImageNet. This loss has the same form with equal weights, so its scale is
+ * smaller (divided by the channel count and the layer count) and it is only as good as the network
+ * you give it; it is zero for identical inputs and grows with feature differences. With a
+ * {@link DigitClassifier} it compares digits as a digit classifier sees them.
+ *
+ * <pre>{@code
+ * jshell> var perceptual = new PerceptualLoss(DigitClassifier.train(images, labels, 300, 42));
+ * jshell> NDArray loss = perceptual.loss(reconstruction, images);   // ()
+ * }</pre>
+ */
+public final class PerceptualLoss {
+
+    /** Added to the channel norm before dividing, as LPIPS' {@code normalize_tensor}. */
+    public static final double EPSILON = 1e-10;
+
+    private final FeatureNetwork network;
+
+    public PerceptualLoss(FeatureNetwork network) {
+        this.network = Checks.notNull(network, "network");
+    }
+
+    public FeatureNetwork network() {
+        return network;
+    }
+
+    /**
+     * The loss {@code ()} between {@code reconstruction} and {@code target}, both {@code (B, C, H, W)}
+     * of the same shape. Gradients flow into the reconstruction; the target's features are detached.
+     * Owned by the reconstruction's manager.
+     */
+    public NDArray loss(NDArray reconstruction, NDArray target) {
+        NDArray perLayer = perLayer(reconstruction, target);
+        return perLayer.mean();
+    }
+
+    /** The loss of each layer {@code (L)}, shallow to deep; {@link #loss} is their mean. */
+    public NDArray perLayer(NDArray reconstruction, NDArray target) {
+        check(reconstruction, target);
+        List<NDArray> x = network.features(reconstruction);
+        List<NDArray> y = network.features(target);
+        checkFeatures(x, y);
+        NDArray[] layers = new NDArray[x.size()];
+        for (int l = 0; l < layers.length; l++) {
+            NDArray fx = normalizeChannels(x.get(l));
+            NDArray fy = normalizeChannels(y.get(l).stopGradient());
+            layers[l] = fx.sub(fy).square().mean().reshape(1);
+        }
+        return NDArrays.concat(new NDList(layers)); // (L)
+    }
+
+    /** Each position's channel vector (axis 1) divided by its length plus {@link #EPSILON}. */
+    static NDArray normalizeChannels(NDArray features) {
+        NDArray norm = features.square().sum(new int[] {1}, true).sqrt().add(EPSILON);
+        return features.div(norm);
+    }
+
+    private static void check(NDArray reconstruction, NDArray target) {
+        Checks.rank(reconstruction, "PerceptualLoss reconstruction (B, C, H, W)", 4);
+        Checks.rank(target, "PerceptualLoss target (B, C, H, W)", 4);
+        Checks.require(reconstruction.getShape().equals(target.getShape()),
+                "PerceptualLoss expects reconstruction and target of the same shape, got %s and %s",
+                Checks.describe(reconstruction.getShape()), Checks.describe(target.getShape()));
+    }
+
+    private static void checkFeatures(List<NDArray> x, List<NDArray> y) {
+        Checks.require(x != null && !x.isEmpty() && y != null && x.size() == y.size(),
+                "PerceptualLoss expects the feature network to return the same non-empty list of feature maps for both inputs, "
+                        + "got %s and %s maps", x == null ? "no" : x.size(), y == null ? "no" : y.size());
+        for (int l = 0; l < x.size(); l++) {
+            Checks.require(x.get(l).getShape().dimension() >= 2 && x.get(l).getShape().equals(y.get(l).getShape()),
+                    "PerceptualLoss expects feature map %d of rank >= 2 (B, C_l, ...) and equal for both inputs, got %s and %s",
+                    l, Checks.describe(x.get(l).getShape()), Checks.describe(y.get(l).getShape()));
+        }
+    }
+}

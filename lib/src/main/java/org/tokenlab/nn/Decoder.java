@@ -1,0 +1,212 @@
+package org.tokenlab.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+import org.tokenlab.internal.Checks;
+
+/**
+ * The VQGAN decoder (Esser et al., 2021; {@code Decoder} in taming-transformers), the mirror of
+ * {@link Encoder}: latents {@code (B, latentChannels, h, w)} to images
+ * {@code (B, imageChannels, h*f, w*f)} with {@code f = 2^(levels - 1)}.
+ *
+ * <p>Top to bottom: {@code conv3x3} from {@code latentChannels} to {@code base * multipliers[last]};
+ * a middle of residual block, attention (when on), residual block; per level from the lowest up,
+ * {@code residualBlocks + 1} {@link ResidualBlock}s (one more than the encoder, as VQGAN; each
+ * followed by {@link SelfAttention2d} at the lowest level when attention is on) and an
+ * {@link Upsample} unless it is the full-resolution level; then {@code GroupNorm -> swish ->
+ * conv3x3} to {@code imageChannels}. There is no output activation: pixels live in [-1, 1] and the
+ * loss sees the raw output.
+ *
+ * <pre>{@code
+ * jshell> var decoder = Decoder.builder().setImageChannels(1).setLatentChannels(16).build();
+ * jshell> decoder.initialize(manager, DataType.FLOAT32, new Shape(64, 16, 8, 8));   // output (64, 1, 32, 32)
+ * jshell> NDArray w = decoder.lastLayerWeight();   // (1, 32, 3, 3): for the adaptive GAN weight
+ * }</pre>
+ */
+public final class Decoder extends AbstractBlock {
+
+    private final int imageChannels;
+    private final int latentChannels;
+    private final int factor;
+    private final List<Block> trunk = new ArrayList<>();
+    private final Block normOut;
+    private final Block convOut;
+
+    private Decoder(Builder b) {
+        this.imageChannels = b.imageChannels;
+        this.latentChannels = b.latentChannels;
+        this.factor = ChannelSchedule.downsamplingFactor(b.multipliers);
+        int levels = b.multipliers.length;
+        int channels = ChannelSchedule.channels(b.baseChannels, b.multipliers, levels - 1);
+        trunk.add(addChildBlock("conv_in", ResidualBlock.conv(channels, 3)));
+        trunk.add(addChildBlock("mid_res0", residual(channels, channels, b)));
+        if (b.attention) {
+            trunk.add(addChildBlock("mid_attention", attention(channels, b)));
+        }
+        trunk.add(addChildBlock("mid_res1", residual(channels, channels, b)));
+        for (int i = levels - 1; i >= 0; i--) {
+            int out = ChannelSchedule.channels(b.baseChannels, b.multipliers, i);
+            boolean lowest = i == levels - 1;
+            for (int j = 0; j <= b.residualBlocks; j++) {
+                trunk.add(addChildBlock("up" + i + "_res" + j, residual(channels, out, b)));
+                channels = out;
+                if (lowest && b.attention) {
+                    trunk.add(addChildBlock("up" + i + "_attention" + j, attention(channels, b)));
+                }
+            }
+            if (i > 0) {
+                trunk.add(addChildBlock("up" + i + "_upsample", Upsample.builder().setChannels(channels).build()));
+            }
+        }
+        this.normOut = addChildBlock("norm_out", GroupNorm.builder().setGroups(b.groups).setChannels(channels).build());
+        this.convOut = addChildBlock("conv_out", ResidualBlock.conv(imageChannels, 3));
+    }
+
+    private static Block residual(int in, int out, Builder b) {
+        return ResidualBlock.builder().setInChannels(in).optOutChannels(out).optGroups(b.groups).optDropout(b.dropout).build();
+    }
+
+    private static Block attention(int channels, Builder b) {
+        return SelfAttention2d.builder().setChannels(channels).optGroups(b.groups).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code f = 2^(levels - 1)}: a {@code h x w} latent grid gives a {@code h*f x w*f} image. */
+    public int downsamplingFactor() {
+        return factor;
+    }
+
+    public int imageChannels() {
+        return imageChannels;
+    }
+
+    /**
+     * The weight {@code (imageChannels, base * multipliers[0], 3, 3)} of the final convolution, the
+     * array the parameter store hands to the forward pass on a single device, so after a backward
+     * pass {@code lastLayerWeight().getGradient()} holds the loss's gradient with respect to it (the
+     * adaptive GAN weight of VQGAN compares these for the reconstruction and GAN losses). Owned by
+     * the block; do not close it.
+     *
+     * @throws IllegalStateException before the decoder is initialized
+     */
+    public NDArray lastLayerWeight() {
+        Parameter weight = convOut.getParameters().get("weight");
+        if (weight == null || !weight.isInitialized()) {
+            throw new IllegalStateException("Decoder.lastLayerWeight needs an initialized decoder; call "
+                    + "initialize(manager, DataType.FLOAT32, latentShape) or train it in a Trainer first");
+        }
+        return weight.getArray();
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray z = inputs.singletonOrThrow();                           // (B, D, h, w)
+        checkInput(z.getShape());
+        NDArray h = BlockChain.forward(trunk, ps, z, training);          // (B, base * mult[0], h*f, w*f)
+        h = Swish.apply(normOut.forward(ps, new NDList(h), training).singletonOrThrow());
+        return convOut.forward(ps, new NDList(h), training);              // (B, Cin, h*f, w*f)
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape s = inputShapes[0];
+        return new Shape[] {new Shape(s.get(0), imageChannels, s.get(2) * factor, s.get(3) * factor)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        checkInput(inputShapes[0]);
+        Shape h = BlockChain.initialize(trunk, manager, dataType, inputShapes[0]);
+        normOut.initialize(manager, dataType, h);
+        convOut.initialize(manager, dataType, h);
+    }
+
+    private void checkInput(Shape s) {
+        Checks.require(s.dimension() == 4 && s.get(1) == latentChannels,
+                "Decoder expects latents (B, %d, h, w), got %s; setLatentChannels must match the encoder's",
+                latentChannels, Checks.describe(s));
+    }
+
+    /**
+     * Builder: {@code setImageChannels} and {@code setLatentChannels} are required; the defaults are
+     * those of {@link Encoder.Builder} (base 32, multipliers 1, 2, 2, 2 residual blocks, attention on,
+     * 32 groups, no dropout). Use the same values as the encoder.
+     */
+    public static final class Builder {
+        private int imageChannels;
+        private int latentChannels;
+        private int baseChannels = 32;
+        private int[] multipliers = {1, 2, 2};
+        private int residualBlocks = 2;
+        private boolean attention = true;
+        private int groups = 32;
+        private float dropout;
+
+        /** Channels of the output images: 1 for MNIST, 3 for RGB. */
+        public Builder setImageChannels(int imageChannels) {
+            this.imageChannels = imageChannels;
+            return this;
+        }
+
+        /** Channels {@code D} of the latents (the quantizer's code dimension). */
+        public Builder setLatentChannels(int latentChannels) {
+            this.latentChannels = latentChannels;
+            return this;
+        }
+
+        /** Channels at full resolution (default 32; VQGAN uses 128). */
+        public Builder optBaseChannels(int baseChannels) {
+            this.baseChannels = baseChannels;
+            return this;
+        }
+
+        /** One multiplier of the base channels per resolution level, listed from full resolution down (default 1, 2, 2). */
+        public Builder optChannelMultipliers(int... multipliers) {
+            this.multipliers = multipliers == null ? null : multipliers.clone();
+            return this;
+        }
+
+        /** Residual blocks per level in the encoder (default 2); the decoder has one more per level. */
+        public Builder optResidualBlocks(int residualBlocks) {
+            this.residualBlocks = residualBlocks;
+            return this;
+        }
+
+        /** Self-attention in the middle and at the lowest resolution (default true). */
+        public Builder optAttention(boolean attention) {
+            this.attention = attention;
+            return this;
+        }
+
+        /** GroupNorm groups (default 32); must divide every level's channel count. */
+        public Builder optGroups(int groups) {
+            this.groups = groups;
+            return this;
+        }
+
+        /** Dropout inside the residual blocks (default 0). */
+        public Builder optDropout(float dropout) {
+            this.dropout = dropout;
+            return this;
+        }
+
+        public Decoder build() {
+            ChannelSchedule.check("Decoder", imageChannels, latentChannels, baseChannels, multipliers,
+                    residualBlocks, groups, dropout);
+            return new Decoder(this);
+        }
+    }
+}

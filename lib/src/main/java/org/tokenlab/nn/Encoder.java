@@ -1,0 +1,195 @@
+package org.tokenlab.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+import org.tokenlab.internal.Checks;
+
+/**
+ * The VQGAN encoder (Esser et al., 2021; {@code Encoder} in taming-transformers): images
+ * {@code (B, imageChannels, H, W)} to latents {@code (B, latentChannels, H/f, W/f)} with
+ * {@code f = 2^(levels - 1)}, where {@code levels} is the number of channel multipliers.
+ *
+ * <p>Top to bottom: {@code conv3x3} to {@code base} channels; per level {@code i},
+ * {@code residualBlocks} {@link ResidualBlock}s to {@code base * multipliers[i]} channels (each
+ * followed by {@link SelfAttention2d} at the lowest level when attention is on) and a
+ * {@link Downsample} unless it is the last level; a middle of residual block, attention (when on),
+ * residual block; then {@code GroupNorm -> swish -> conv3x3} to {@code latentChannels}. The
+ * latents are not quantized here; a {@code Quantizer} (and, if wanted, a 1x1 "quant_conv") follows.
+ *
+ * <pre>{@code
+ * jshell> var encoder = Encoder.builder().setImageChannels(1).setLatentChannels(16)
+ *    ...>         .optBaseChannels(32).optChannelMultipliers(1, 2, 2).build();
+ * jshell> encoder.initialize(manager, DataType.FLOAT32, new Shape(64, 1, 32, 32));
+ * jshell> encoder.getOutputShapes(new Shape[] {new Shape(64, 1, 32, 32)})[0]   // (64, 16, 8, 8)
+ * }</pre>
+ */
+public final class Encoder extends AbstractBlock {
+
+    private final int imageChannels;
+    private final int latentChannels;
+    private final int factor;
+    private final List<Block> trunk = new ArrayList<>();
+    private final Block normOut;
+    private final Block convOut;
+
+    private Encoder(Builder b) {
+        this.imageChannels = b.imageChannels;
+        this.latentChannels = b.latentChannels;
+        this.factor = ChannelSchedule.downsamplingFactor(b.multipliers);
+        int levels = b.multipliers.length;
+        int channels = b.baseChannels;
+        trunk.add(addChildBlock("conv_in", ResidualBlock.conv(channels, 3)));
+        for (int i = 0; i < levels; i++) {
+            int out = ChannelSchedule.channels(b.baseChannels, b.multipliers, i);
+            boolean lowest = i == levels - 1;
+            for (int j = 0; j < b.residualBlocks; j++) {
+                trunk.add(addChildBlock("down" + i + "_res" + j, ResidualBlock.builder().setInChannels(channels)
+                        .optOutChannels(out).optGroups(b.groups).optDropout(b.dropout).build()));
+                channels = out;
+                if (lowest && b.attention) {
+                    trunk.add(addChildBlock("down" + i + "_attention" + j, attention(channels, b.groups)));
+                }
+            }
+            if (!lowest) {
+                trunk.add(addChildBlock("down" + i + "_downsample", Downsample.builder().setChannels(channels).build()));
+            }
+        }
+        trunk.add(addChildBlock("mid_res0", residual(channels, b)));
+        if (b.attention) {
+            trunk.add(addChildBlock("mid_attention", attention(channels, b.groups)));
+        }
+        trunk.add(addChildBlock("mid_res1", residual(channels, b)));
+        this.normOut = addChildBlock("norm_out", GroupNorm.builder().setGroups(b.groups).setChannels(channels).build());
+        this.convOut = addChildBlock("conv_out", ResidualBlock.conv(latentChannels, 3));
+    }
+
+    private static Block attention(int channels, int groups) {
+        return SelfAttention2d.builder().setChannels(channels).optGroups(groups).build();
+    }
+
+    private static Block residual(int channels, Builder b) {
+        return ResidualBlock.builder().setInChannels(channels).optGroups(b.groups).optDropout(b.dropout).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code f = 2^(levels - 1)}: a {@code H x W} image gives a {@code H/f x W/f} latent grid. */
+    public int downsamplingFactor() {
+        return factor;
+    }
+
+    public int latentChannels() {
+        return latentChannels;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();                           // (B, Cin, H, W)
+        checkInput(x.getShape());
+        NDArray h = BlockChain.forward(trunk, ps, x, training);          // (B, base * mult[last], H/f, W/f)
+        h = Swish.apply(normOut.forward(ps, new NDList(h), training).singletonOrThrow());
+        return convOut.forward(ps, new NDList(h), training);              // (B, D, H/f, W/f)
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape s = inputShapes[0];
+        return new Shape[] {new Shape(s.get(0), latentChannels, s.get(2) / factor, s.get(3) / factor)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        checkInput(inputShapes[0]);
+        Shape h = BlockChain.initialize(trunk, manager, dataType, inputShapes[0]);
+        normOut.initialize(manager, dataType, h);
+        convOut.initialize(manager, dataType, h);
+    }
+
+    private void checkInput(Shape s) {
+        Checks.require(s.dimension() == 4 && s.get(1) == imageChannels && s.get(2) % factor == 0 && s.get(3) % factor == 0,
+                "Encoder expects images (B, %d, H, W) with H and W multiples of %d (it halves them %d times), got %s; "
+                        + "crop or pad the images, or use fewer channel multipliers",
+                imageChannels, factor, Integer.numberOfTrailingZeros(factor), Checks.describe(s));
+    }
+
+    /**
+     * Builder: {@code setImageChannels} and {@code setLatentChannels} are required. Defaults: base 32
+     * channels, multipliers (1, 2, 2) (factor 4: 32x32 MNIST to 8x8 latents), 2 residual blocks per
+     * level (as VQGAN), attention on, 32 groups, no dropout.
+     */
+    public static final class Builder {
+        private int imageChannels;
+        private int latentChannels;
+        private int baseChannels = 32;
+        private int[] multipliers = {1, 2, 2};
+        private int residualBlocks = 2;
+        private boolean attention = true;
+        private int groups = 32;
+        private float dropout;
+
+        /** Channels of the images: 1 for MNIST, 3 for RGB. */
+        public Builder setImageChannels(int imageChannels) {
+            this.imageChannels = imageChannels;
+            return this;
+        }
+
+        /** Channels {@code D} of the latents: the code dimension of the quantizer that follows. */
+        public Builder setLatentChannels(int latentChannels) {
+            this.latentChannels = latentChannels;
+            return this;
+        }
+
+        /** Channels at full resolution (default 32; VQGAN uses 128). */
+        public Builder optBaseChannels(int baseChannels) {
+            this.baseChannels = baseChannels;
+            return this;
+        }
+
+        /** One multiplier of the base channels per resolution level (default 1, 2, 2; VQGAN 1, 1, 2, 2, 4). */
+        public Builder optChannelMultipliers(int... multipliers) {
+            this.multipliers = multipliers == null ? null : multipliers.clone();
+            return this;
+        }
+
+        /** Residual blocks per level (default 2, as VQGAN). */
+        public Builder optResidualBlocks(int residualBlocks) {
+            this.residualBlocks = residualBlocks;
+            return this;
+        }
+
+        /** Self-attention at the lowest resolution and in the middle (default true). */
+        public Builder optAttention(boolean attention) {
+            this.attention = attention;
+            return this;
+        }
+
+        /** GroupNorm groups (default 32); must divide every level's channel count. */
+        public Builder optGroups(int groups) {
+            this.groups = groups;
+            return this;
+        }
+
+        /** Dropout inside the residual blocks (default 0). */
+        public Builder optDropout(float dropout) {
+            this.dropout = dropout;
+            return this;
+        }
+
+        public Encoder build() {
+            ChannelSchedule.check("Encoder", imageChannels, latentChannels, baseChannels, multipliers,
+                    residualBlocks, groups, dropout);
+            return new Encoder(this);
+        }
+    }
+}

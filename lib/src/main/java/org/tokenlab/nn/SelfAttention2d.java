@@ -1,0 +1,120 @@
+package org.tokenlab.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import org.tokenlab.internal.Checks;
+
+/**
+ * Single-head self-attention over the {@code H * W} positions of a feature map, with a residual
+ * connection, as VQGAN's {@code AttnBlock}: {@code h = GroupNorm(x)}; 1x1 convolutions give
+ * {@code q, k, v}; each position attends to every position with weights
+ * {@code softmax(q . k / sqrt(C))}; a 1x1 output projection and {@code x + out}.
+ *
+ * <p>Input and output {@code (B, C, H, W)}. The attention matrix is {@code (B, HW, HW)}, so use it
+ * at low resolutions (VQGAN: 16x16). Without the residual it is permutation-equivariant over the
+ * positions: shuffling the pixels shuffles the output the same way.
+ *
+ * <pre>{@code
+ * jshell> var attention = SelfAttention2d.builder().setChannels(64).build();
+ * jshell> attention.initialize(manager, DataType.FLOAT32, new Shape(8, 64, 8, 8));   // output (8, 64, 8, 8)
+ * }</pre>
+ */
+public final class SelfAttention2d extends AbstractBlock {
+
+    private final int channels;
+    private final Block norm;
+    private final Block query;
+    private final Block key;
+    private final Block value;
+    private final Block projection;
+
+    private SelfAttention2d(Builder b) {
+        this.channels = b.channels;
+        this.norm = addChildBlock("norm", GroupNorm.builder().setGroups(b.groups).setChannels(channels).build());
+        this.query = addChildBlock("q", ResidualBlock.conv(channels, 1));
+        this.key = addChildBlock("k", ResidualBlock.conv(channels, 1));
+        this.value = addChildBlock("v", ResidualBlock.conv(channels, 1));
+        this.projection = addChildBlock("proj_out", ResidualBlock.conv(channels, 1));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        Shape s = x.getShape();
+        checkInput(s);
+        long b = s.get(0);
+        long positions = s.get(2) * s.get(3);
+        NDList h = norm.forward(ps, inputs, training);
+        NDArray q = query.forward(ps, h, training).singletonOrThrow().reshape(b, channels, positions); // (B, C, N)
+        NDArray k = key.forward(ps, h, training).singletonOrThrow().reshape(b, channels, positions);   // (B, C, N)
+        NDArray v = value.forward(ps, h, training).singletonOrThrow().reshape(b, channels, positions); // (B, C, N)
+        // the scale is a tensor that owns its memory: DJL's div(Number) wraps a Java buffer that is
+        // closed right away, and backward later reads garbage from it (random NaN gradients)
+        NDArray scale = x.getManager().full(new Shape(), (float) (1 / Math.sqrt(channels)), x.getDataType());
+        NDArray scores = q.transpose(0, 2, 1).matMul(k).mul(scale);                                   // (B, N, N): [query, key]
+        NDArray weights = scores.softmax(2);                                                          // rows sum to 1
+        NDArray attended = v.matMul(weights.transpose(0, 2, 1)).reshape(s);                            // (B, C, H, W)
+        NDArray out = projection.forward(ps, new NDList(attended), training).singletonOrThrow();
+        return new NDList(x.add(out));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape s = inputShapes[0];
+        checkInput(s);
+        for (Block block : new Block[] {norm, query, key, value, projection}) {
+            block.initialize(manager, dataType, s);
+        }
+    }
+
+    private void checkInput(Shape s) {
+        Checks.require(s.dimension() == 4 && s.get(1) == channels,
+                "SelfAttention2d(%d channels) expects feature maps (B, %d, H, W), got %s",
+                channels, channels, Checks.describe(s));
+    }
+
+    /** Builder: {@code setChannels} is required. */
+    public static final class Builder {
+        private int channels;
+        private int groups = 32;
+
+        /** Channels {@code C} of the feature map (also the query/key size). */
+        public Builder setChannels(int channels) {
+            this.channels = channels;
+            return this;
+        }
+
+        /** GroupNorm groups (default 32, as in VQGAN); must divide the channel count. */
+        public Builder optGroups(int groups) {
+            this.groups = groups;
+            return this;
+        }
+
+        public SelfAttention2d build() {
+            Checks.require(channels >= 1, "SelfAttention2d needs setChannels(c) with c >= 1, got %d", channels);
+            Checks.require(groups >= 1 && channels % groups == 0,
+                    "SelfAttention2d needs optGroups to divide the %d channels, got %d groups", channels, groups);
+            return new SelfAttention2d(this);
+        }
+    }
+}

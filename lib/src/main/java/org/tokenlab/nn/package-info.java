@@ -1,0 +1,18 @@
+/**
+ * Building blocks DJL lacks, for the convolutional tokenizers: {@link org.tokenlab.nn.GroupNorm},
+ * the VQGAN {@link org.tokenlab.nn.ResidualBlock}, {@link org.tokenlab.nn.Downsample} and
+ * {@link org.tokenlab.nn.Upsample}, single-head {@link org.tokenlab.nn.SelfAttention2d}, and the
+ * VQGAN {@link org.tokenlab.nn.Encoder} and {@link org.tokenlab.nn.Decoder} built from them.
+ *
+ * <p>Every block is a DJL {@code AbstractBlock}: it can be initialized on its own with
+ * {@code block.initialize(manager, DataType.FLOAT32, inputShape)} and runs inside a DJL
+ * {@code Trainer} (or {@link org.tokenlab.train.StepTrainer}). Tensors are channel-first:
+ * images {@code (B, C, H, W)}, videos {@code (B, C, T, H, W)}.
+ *
+ * <pre>{@code
+ * jshell> var encoder = Encoder.builder().setInputChannels(1).setLatentChannels(16).build();
+ * jshell> encoder.initialize(manager, DataType.FLOAT32, new Shape(8, 1, 32, 32));
+ * jshell> encoder.getOutputShapes(new Shape[] {new Shape(8, 1, 32, 32)})[0]   // (8, 16, 8, 8)
+ * }</pre>
+ */
+package org.tokenlab.nn;

@@ -1,0 +1,113 @@
+package org.tokenlab.generate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import org.junit.jupiter.api.Test;
+
+class TokenTransformerTest {
+
+    @Test
+    void mapsIdsToImageTokenLogits() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TokenTransformer model = TinyModels.initialized(m, 11, 3, 8);
+            NDArray ids = TinyModels.ids(m, 1, 2, 6, 14);
+            assertEquals(new Shape(2, 6, 11), model.logits(ids).getShape());
+            assertEquals(new Shape(2, 6, 11), model.getOutputShapes(new Shape[] {new Shape(2, 6)})[0]);
+        }
+    }
+
+    @Test
+    void changingTokenJChangesNoLogitsBeforeJ() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TokenTransformer model = TinyModels.initialized(m, 11, 0, 8);
+            NDArray ids = TinyModels.ids(m, 2, 2, 8, 11);
+            NDArray changed = ids.duplicate();
+            changed.set(new NDIndex(":, 5"), ids.get(":, 5").add(1).mod(11));
+            NDArray before = model.logits(ids);
+            NDArray after = model.logits(changed);
+            float pastDifference = before.get(":, :5").sub(after.get(":, :5")).abs().max().getFloat();
+            float laterDifference = before.get(":, 5:").sub(after.get(":, 5:")).abs().max().getFloat();
+            assertEquals(0f, pastDifference, 1e-6f);
+            assertTrue(laterDifference > 1e-4f, "position 5 onward must see the change, max difference " + laterDifference);
+        }
+    }
+
+    @Test
+    void incrementalLogitsWithTheCacheEqualTheFullForward() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TokenTransformer model = TinyModels.initialized(m, 11, 2, 10);
+            NDArray ids = TinyModels.ids(m, 3, 3, 10, 11);
+            ids.set(new NDIndex(":, 0"), 12); // a class token first
+            NDArray full = model.logits(ids);  // (3, 10, 11)
+            try (KvCache cache = model.newCache(m)) {
+                NDList parts = new NDList(model.logits(ids.get(":, 0:4"), cache)); // a prefix of 4
+                for (int t = 4; t < 7; t++) {
+                    parts.add(model.logits(ids.get(new NDIndex(":, {}:{}", t, t + 1)), cache)); // one at a time
+                }
+                parts.add(model.logits(ids.get(":, 7:10"), cache)); // a chunk of 3
+                assertEquals(10, cache.length());
+                assertEquals(new Shape(3, 2, 10, 8), cache.keys(0).getShape()); // (B, heads, t, headDim)
+                NDArray incremental = NDArrays.concat(parts, 1);
+                float difference = full.sub(incremental).abs().max().getFloat();
+                assertTrue(difference < 1e-4f, "cached and full logits differ by " + difference);
+            }
+        }
+    }
+
+    @Test
+    void weightsStartLikeGpt2() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(5);
+            TokenTransformer model = TokenTransformer.builder().setVocabulary(256).setMaxLength(64).optLayers(2).build();
+            model.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 64));
+            for (var pair : model.getParameters()) {
+                Parameter p = pair.getValue();
+                NDArray a = p.getArray();
+                float std = a.sub(a.mean()).square().mean().sqrt().getFloat();
+                String name = pair.getKey();
+                if (p.getType() == Parameter.Type.WEIGHT) {
+                    boolean residual = name.contains("projection") || name.contains("contract");
+                    float expected = residual ? 0.01f : 0.02f; // 0.02 / sqrt(2 * 2 layers)
+                    assertEquals(expected, std, expected * 0.1f, name);
+                } else if (p.getType() == Parameter.Type.BIAS || p.getType() == Parameter.Type.BETA) {
+                    assertEquals(0f, a.abs().max().getFloat(), name);
+                }
+            }
+        }
+    }
+
+    @Test
+    void classPrefixPutsLabelsAfterTheImageTokens() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TokenTransformer model = TinyModels.initialized(m, 11, 3, 8);
+            NDArray prefix = model.classPrefix(m, 0, 2);
+            assertEquals(new Shape(2, 1), prefix.getShape());
+            assertArrayEquals(new long[] {11, 13}, prefix.toLongArray());
+        }
+    }
+
+    @Test
+    void forwardLeavesNothingBehindOnTheIdsManager() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TokenTransformer model = TinyModels.initialized(m, 11, 0, 8);
+            NDArray ids = TinyModels.ids(m, 4, 2, 8, 11);
+            model.logits(ids).close();
+            int before = m.getManagedArrays().size();
+            try (KvCache cache = model.newCache(m)) {
+                model.logits(ids.get(":, :4"), cache).close();
+                model.logits(ids.get(":, 4:5"), cache).close();
+            }
+            model.logits(ids).close();
+            assertEquals(before + 2, m.getManagedArrays().size()); // the two slices of ids
+        }
+    }
+}
