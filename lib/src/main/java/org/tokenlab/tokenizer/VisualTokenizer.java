@@ -1,0 +1,26 @@
+package org.tokenlab.tokenizer;
+
+import ai.djl.ndarray.NDArray;
+import org.tokenlab.quantize.Quantizer;
+
+/**
+ * Pixels to token ids and back: what every tokenizer of the tutorials offers once trained.
+ *
+ * <p>Images are {@code (B, C, H, W)} with pixels in [-1, 1]; token grids are int64
+ * {@code (B, H/f, W/f)} for the downsampling factor {@code f}. Results are attached to the input's
+ * manager and owned by the caller. Both methods run in evaluation mode.
+ */
+public interface VisualTokenizer {
+
+    /** Token ids {@code (B, H/f, W/f)} of images {@code (B, C, H, W)}. */
+    NDArray encode(NDArray pixels);
+
+    /** Images {@code (B, C, H, W)} drawn from token ids {@code (B, h, w)}. */
+    NDArray decode(NDArray ids);
+
+    /** The quantizer between encoder and decoder: its codebook size is the vocabulary. */
+    Quantizer quantizer();
+
+    /** How many pixels along each side one token covers. */
+    int downsamplingFactor();
+}

@@ -1,0 +1,151 @@
+package org.tokenlab.tokenizer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import org.tokenlab.internal.Checks;
+import org.tokenlab.nn.Decoder;
+import org.tokenlab.nn.Encoder;
+import org.tokenlab.quantize.Quantizer;
+import org.tokenlab.quantize.QuantizerOutput;
+
+/**
+ * The VQGAN tokenizer (Esser et al., "Taming Transformers"): a convolutional {@link Encoder}, a 1x1
+ * convolution to the code dimension, any {@link Quantizer}, a 1x1 convolution back, and a
+ * {@link Decoder}. Trained with reconstruction, perceptual and adversarial losses (see
+ * {@code org.tokenlab.loss}); here only the model.
+ *
+ * <p>{@link #forward} takes images {@code (B, C, H, W)} in [-1, 1] and returns
+ * {@code (reconstruction (B, C, H, W), indices (B, h, w), quantizer loss ())}. A quantizer that is a
+ * block (a VQ codebook) is a child block and trains with the rest.
+ *
+ * <pre>{@code
+ * jshell> var vqgan = VqganTokenizer.of(VqganConfig.defaults(), VectorQuantizer.builder().setCodebookSize(256).setCodeDimension(16).build());
+ * jshell> vqgan.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 32, 32));
+ * jshell> vqgan.encode(images).getShape()     // (B, 8, 8)
+ * }</pre>
+ */
+public final class VqganTokenizer extends AbstractBlock implements VisualTokenizer {
+
+    private final VqganConfig config;
+    private final Quantizer quantizer;
+    private final Encoder encoder;
+    private final Block quantConv;
+    private final Block postQuantConv;
+    private final Decoder decoder;
+
+    private VqganTokenizer(VqganConfig config, Quantizer quantizer) {
+        this.config = config;
+        this.quantizer = quantizer;
+        int d = quantizer.codeDimension();
+        encoder = addChildBlock("encoder", Encoder.builder().setImageChannels(config.imageChannels())
+                .setLatentChannels(config.latentChannels()).optBaseChannels(config.baseChannels())
+                .optChannelMultipliers(config.channelMultipliers()).optResidualBlocks(config.residualBlocks())
+                .optAttention(config.attention()).optGroups(config.groups()).build());
+        quantConv = addChildBlock("quant_conv", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(d).build());
+        if (quantizer instanceof Block) {
+            addChildBlock("quantizer", (Block) quantizer);
+        }
+        postQuantConv = addChildBlock("post_quant_conv",
+                Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(config.latentChannels()).build());
+        decoder = addChildBlock("decoder", Decoder.builder().setImageChannels(config.imageChannels())
+                .setLatentChannels(config.latentChannels()).optBaseChannels(config.baseChannels())
+                .optChannelMultipliers(config.channelMultipliers()).optResidualBlocks(config.residualBlocks())
+                .optAttention(config.attention()).optGroups(config.groups()).build());
+    }
+
+    /** A tokenizer of {@code config}'s architecture around {@code quantizer}. */
+    public static VqganTokenizer of(VqganConfig config, Quantizer quantizer) {
+        Checks.notNull(config, "config");
+        Checks.notNull(quantizer, "quantizer");
+        return new VqganTokenizer(config, quantizer);
+    }
+
+    public VqganConfig config() {
+        return config;
+    }
+
+    @Override
+    public Quantizer quantizer() {
+        return quantizer;
+    }
+
+    @Override
+    public int downsamplingFactor() {
+        return encoder.downsamplingFactor();
+    }
+
+    /** The decoder's last convolution weight: where the adaptive GAN weight compares gradients. */
+    public NDArray lastLayerWeight() {
+        return decoder.lastLayerWeight();
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray pixels = inputs.singletonOrThrow();
+        checkPixels(pixels.getShape());
+        NDArray h = encoder.forward(ps, new NDList(pixels), training).singletonOrThrow();
+        NDArray z = quantConv.forward(ps, new NDList(h), training).singletonOrThrow(); // (B, D, h, w)
+        QuantizerOutput q = quantizer.quantize(z, training);
+        NDArray reconstruction = decodeCodes(ps, q.quantized(), training);
+        return new NDList(reconstruction, q.indices(), q.loss());
+    }
+
+    @Override
+    public NDArray encode(NDArray pixels) {
+        checkPixels(pixels.getShape());
+        ParameterStore ps = new ParameterStore(pixels.getManager(), false);
+        NDArray h = encoder.forward(ps, new NDList(pixels), false).singletonOrThrow();
+        NDArray z = quantConv.forward(ps, new NDList(h), false).singletonOrThrow();
+        return quantizer.quantize(z, false).indices();
+    }
+
+    @Override
+    public NDArray decode(NDArray ids) {
+        Checks.notNull(ids, "ids");
+        Checks.require(ids.getShape().dimension() == 3, "VqganTokenizer.decode expects token grids (B, h, w), got %s",
+                Checks.describe(ids.getShape()));
+        NDArray codes = quantizer.indicesToCodes(ids); // (B, D, h, w)
+        return decodeCodes(new ParameterStore(ids.getManager(), false), codes, false);
+    }
+
+    private NDArray decodeCodes(ParameterStore ps, NDArray codes, boolean training) {
+        NDArray h = postQuantConv.forward(ps, new NDList(codes), training).singletonOrThrow();
+        return decoder.forward(ps, new NDList(h), training).singletonOrThrow();
+    }
+
+    private void checkPixels(Shape s) {
+        int f = downsamplingFactor();
+        Checks.require(s.dimension() == 4 && s.get(1) == config.imageChannels() && s.get(2) % f == 0 && s.get(3) % f == 0,
+                "VqganTokenizer expects images (B, %d, H, W) with H and W multiples of %d, got %s",
+                config.imageChannels(), f, Checks.describe(s));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape s = inputShapes[0];
+        int f = downsamplingFactor();
+        return new Shape[] {s, new Shape(s.get(0), s.get(2) / f, s.get(3) / f), new Shape()};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape pixels = inputShapes[0];
+        encoder.initialize(manager, dataType, pixels);
+        Shape latent = encoder.getOutputShapes(new Shape[] {pixels})[0];
+        quantConv.initialize(manager, dataType, latent);
+        Shape codes = new Shape(latent.get(0), quantizer.codeDimension(), latent.get(2), latent.get(3));
+        if (quantizer instanceof Block) {
+            ((Block) quantizer).initialize(manager, dataType, codes);
+        }
+        postQuantConv.initialize(manager, dataType, codes);
+        decoder.initialize(manager, dataType, latent);
+    }
+}

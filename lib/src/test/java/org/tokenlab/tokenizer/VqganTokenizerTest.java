@@ -1,0 +1,97 @@
+package org.tokenlab.tokenizer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import org.junit.jupiter.api.Test;
+import org.tokenlab.quantize.LookupFreeQuantizer;
+import org.tokenlab.quantize.VectorQuantizer;
+
+class VqganTokenizerTest {
+
+    /** Narrow widths keep the test fast; the layout is the default's: 32x32 -> 8x8 tokens. */
+    static VqganConfig small() {
+        return new VqganConfig(1, 8, new int[] {1, 2, 2}, 1, true, 4, 16);
+    }
+
+    @Test
+    void digitsBecomeAnEightByEightGridOfTokensAndBack() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(5);
+            VqganTokenizer t = VqganTokenizer.of(small(), LookupFreeQuantizer.builder().setCodeDimension(10).build());
+            t.initialize(m, DataType.FLOAT32, new Shape(2, 1, 32, 32));
+            NDArray images = m.randomUniform(-1, 1, new Shape(2, 1, 32, 32));
+            NDArray ids = t.encode(images);
+            assertEquals(new Shape(2, 8, 8), ids.getShape());
+            assertEquals(DataType.INT64, ids.getDataType());
+            assertEquals(4, t.downsamplingFactor());
+            assertEquals(new Shape(2, 1, 32, 32), t.decode(ids).getShape());
+        }
+    }
+
+    @Test
+    void forwardReturnsReconstructionIdsAndLossAndDecodingTheIdsGivesTheReconstruction() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(6);
+            VectorQuantizer vq = VectorQuantizer.builder().setCodebookSize(32).setCodeDimension(8).optSeed(1).build();
+            VqganTokenizer t = VqganTokenizer.of(small(), vq);
+            t.initialize(m, DataType.FLOAT32, new Shape(2, 1, 32, 32));
+            NDArray images = m.randomUniform(-1, 1, new Shape(2, 1, 32, 32));
+            NDList out = t.forward(new ParameterStore(m, false), new NDList(images), false);
+            assertEquals(new Shape(2, 1, 32, 32), out.get(0).getShape());
+            assertEquals(new Shape(2, 8, 8), out.get(1).getShape());
+            assertEquals(new Shape(), out.get(2).getShape());
+            float diff = out.get(0).sub(t.decode(out.get(1))).abs().max().getFloat();
+            assertTrue(diff < 1e-4f, "decode(ids) differs from the forward's reconstruction by " + diff);
+        }
+    }
+
+    @Test
+    void gradientsReachTheEncoderAndTheLastDecoderLayer() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(7);
+            VqganTokenizer t = VqganTokenizer.of(small(), LookupFreeQuantizer.builder().setCodeDimension(6).build());
+            t.initialize(m, DataType.FLOAT32, new Shape(2, 1, 32, 32));
+            NDArray images = m.randomUniform(-1, 1, new Shape(2, 1, 32, 32));
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDList out = t.forward(new ParameterStore(m, false), new NDList(images), true);
+                gc.backward(out.get(0).sub(images).abs().mean().add(out.get(2)));
+            }
+            assertNotEquals(0f, t.lastLayerWeight().getGradient().abs().sum().getFloat());
+            float encoderGrad = t.getParameters().get(0).getValue().getArray().getGradient().abs().sum().getFloat();
+            assertNotEquals(0f, encoderGrad, "first encoder parameter " + t.getParameters().get(0).getKey());
+        }
+    }
+
+    @Test
+    void wrongImagesAreExplained() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            VqganTokenizer t = VqganTokenizer.of(small(), LookupFreeQuantizer.builder().setCodeDimension(6).build());
+            t.initialize(m, DataType.FLOAT32, new Shape(1, 1, 32, 32));
+            IllegalArgumentException channels = assertThrows(IllegalArgumentException.class,
+                    () -> t.encode(m.zeros(new Shape(1, 3, 32, 32))));
+            assertTrue(channels.getMessage().contains("(B, 1, H, W)") && channels.getMessage().contains("(1, 3, 32, 32)"),
+                    channels.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> t.encode(m.zeros(new Shape(1, 1, 30, 30))));
+            assertThrows(IllegalArgumentException.class, () -> t.decode(m.zeros(new Shape(1, 8, 8), DataType.INT64).add(64)));
+        }
+    }
+
+    @Test
+    void configRejectsWidthsThatGroupsDoNotDivide() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new VqganConfig(1, 6, new int[] {1, 2}, 1, false, 4, 16));
+        assertTrue(e.getMessage().contains("groups = 4"), e.getMessage());
+        assertEquals(VqganConfig.defaults(), VqganConfig.defaults());
+    }
+}
