@@ -1,0 +1,197 @@
+package org.tokenlab.train;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.tokenlab.internal.Checks;
+import org.tokenlab.internal.Scalars;
+import org.tokenlab.loss.AdaptiveGanWeight;
+import org.tokenlab.loss.DiscriminatorWarmup;
+import org.tokenlab.loss.GanLosses;
+import org.tokenlab.loss.PerceptualLoss;
+import org.tokenlab.loss.ReconstructionLoss;
+import org.tokenlab.tokenizer.VqganTokenizer;
+
+/**
+ * The VQGAN training step with two optimizers: the tokenizer (generator) minimizes L1 + perceptual +
+ * quantizer loss + {@code lambda * warmup(step) * GAN loss}, where lambda is the adaptive weight (ratio of
+ * gradient norms at the decoder's last layer, recomputed every {@code adaptiveEvery} steps); the
+ * discriminator minimizes its GAN loss on real images and on detached reconstructions. Before the
+ * warm-up step neither the GAN term nor the discriminator trains.
+ *
+ * <p>Each step runs in its own sub-manager; a loss that is NaN or infinite stops training with the
+ * step and the loss named.
+ *
+ * <pre>{@code
+ * jshell> var gan = new GanTrainer(vqgan, discriminator, Optimizer.adam().build(), Optimizer.adam().build(),
+ *    ...>     new Shape(64, 1, 32, 32), null, GanTrainer.Settings.defaults());
+ * jshell> Map<String, Double> metrics = gan.step(images);
+ * }</pre>
+ */
+public final class GanTrainer implements AutoCloseable {
+
+    /**
+     * @param gan hinge or non-saturating
+     * @param warmup when the GAN term and the discriminator start, and the GAN factor after that
+     * @param perceptualWeight weight of the perceptual loss (ignored without a perceptual network)
+     * @param adaptiveEvery recompute the adaptive weight every this many steps (it costs two extra passes)
+     */
+    public record Settings(GanLosses gan, DiscriminatorWarmup warmup, double perceptualWeight, int adaptiveEvery) {
+
+        public Settings {
+            Checks.notNull(gan, "gan");
+            Checks.notNull(warmup, "warmup");
+            Checks.require(perceptualWeight >= 0, "perceptualWeight must be >= 0, got %s", perceptualWeight);
+            Checks.require(adaptiveEvery >= 1, "adaptiveEvery must be at least 1, got %d", adaptiveEvery);
+        }
+
+        /** Hinge loss, discriminator from step 500 with factor 1, perceptual weight 1, lambda every 10 steps. */
+        public static Settings defaults() {
+            return new Settings(GanLosses.HINGE, new DiscriminatorWarmup(500, 1.0), 1.0, 10);
+        }
+    }
+
+    private final VqganTokenizer generator;
+    private final Model generatorModel;
+    private final Model discriminatorModel;
+    private final Trainer g;
+    private final Trainer d;
+    private final PerceptualLoss perceptual;
+    private final Settings settings;
+    private double lambda = Double.NaN;
+    private long steps;
+
+    /** Initializes both blocks for images of {@code imageShape} {@code (B, C, H, W)}. */
+    public GanTrainer(VqganTokenizer generator, Block discriminator, Optimizer generatorOptimizer,
+            Optimizer discriminatorOptimizer, Shape imageShape, PerceptualLoss perceptual, Settings settings) {
+        this.generator = Checks.notNull(generator, "generator");
+        Checks.notNull(discriminator, "discriminator");
+        this.settings = Checks.notNull(settings, "settings");
+        this.perceptual = perceptual;
+        generatorModel = Model.newInstance("tokenlab-generator");
+        generatorModel.setBlock(generator);
+        discriminatorModel = Model.newInstance("tokenlab-discriminator");
+        discriminatorModel.setBlock(discriminator);
+        // DJL wants a loss in the config; the real losses are computed in step()
+        g = generatorModel.newTrainer(new DefaultTrainingConfig(Loss.l1Loss()).optOptimizer(generatorOptimizer));
+        d = discriminatorModel.newTrainer(new DefaultTrainingConfig(Loss.l1Loss()).optOptimizer(discriminatorOptimizer));
+        g.initialize(imageShape);
+        d.initialize(imageShape);
+    }
+
+    /**
+     * One step of both players on {@code images} {@code (B, C, H, W)} in [-1, 1]. Returns the step's
+     * metrics: {@code reconstruction}, {@code perceptual}, {@code quantizer}, {@code generator_gan},
+     * {@code lambda}, {@code discriminator} (NaN where not computed yet).
+     */
+    public Map<String, Double> step(NDArray images) {
+        long step = ++steps;
+        boolean adversarial = settings.warmup().active(step);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        try (NDManager scope = g.getManager().newSubManager()) {
+            images.tempAttach(scope);
+            NDArray reconstruction;
+            try (GradientCollector gc = g.newGradientCollector()) {
+                if (adversarial && (Double.isNaN(lambda) || step % settings.adaptiveEvery() == 0)) {
+                    lambda = AdaptiveGanWeight.estimate(gc, generator.lastLayerWeight(),
+                            () -> reconstructionLoss(generate(images).get(0), images),
+                            () -> settings.gan().generatorLoss(discriminate(generate(images).get(0))));
+                    gc.zeroGradients();
+                }
+                NDList out = generate(images);
+                reconstruction = out.get(0);
+                NDArray l1 = ReconstructionLoss.L1.loss(reconstruction, images);
+                NDArray perceptualTerm = perceptualLoss(reconstruction, images);
+                NDArray total = l1.add(perceptualTerm).add(out.get(2));
+                metrics.put("reconstruction", (double) l1.getFloat());
+                metrics.put("perceptual", (double) perceptualTerm.getFloat());
+                metrics.put("quantizer", (double) out.get(2).getFloat());
+                if (adversarial) {
+                    NDArray ganTerm = settings.gan().generatorLoss(discriminate(reconstruction));
+                    metrics.put("generator_gan", (double) ganTerm.getFloat());
+                    double weight = lambda * settings.warmup().weight(step);
+                    total = total.add(ganTerm.mul(Scalars.of(ganTerm, weight)));
+                } else {
+                    metrics.put("generator_gan", Double.NaN);
+                }
+                metrics.put("lambda", adversarial ? lambda : Double.NaN);
+                requireFinite(step, "generator", total.getFloat(), metrics);
+                gc.backward(total);
+            }
+            g.step();
+            if (adversarial) {
+                try (GradientCollector gc = d.newGradientCollector()) {
+                    gc.zeroGradients(); // the generator's backward also reached the discriminator's weights
+                    NDArray dLoss = settings.gan().discriminatorLoss(discriminate(images),
+                            discriminate(reconstruction.stopGradient()));
+                    metrics.put("discriminator", (double) dLoss.getFloat());
+                    requireFinite(step, "discriminator", dLoss.getFloat(), metrics);
+                    gc.backward(dLoss);
+                }
+                d.step();
+            } else {
+                metrics.put("discriminator", Double.NaN);
+            }
+        }
+        return metrics;
+    }
+
+    /** The discriminator block being trained. */
+    public Block discriminatorBlock() {
+        return discriminatorModel.getBlock();
+    }
+
+    /** Steps taken. */
+    public long steps() {
+        return steps;
+    }
+
+    /** The adaptive GAN weight last computed (NaN before the discriminator starts). */
+    public double lambda() {
+        return lambda;
+    }
+
+    private NDList generate(NDArray images) {
+        return g.forward(new NDList(images));
+    }
+
+    private NDArray discriminate(NDArray images) {
+        return d.forward(new NDList(images)).singletonOrThrow();
+    }
+
+    private NDArray reconstructionLoss(NDArray reconstruction, NDArray images) {
+        return ReconstructionLoss.L1.loss(reconstruction, images).add(perceptualLoss(reconstruction, images));
+    }
+
+    private NDArray perceptualLoss(NDArray reconstruction, NDArray images) {
+        if (perceptual == null || settings.perceptualWeight() == 0) {
+            return reconstruction.getManager().zeros(new Shape(), reconstruction.getDataType());
+        }
+        return perceptual.loss(reconstruction, images).mul(Scalars.of(reconstruction, settings.perceptualWeight()));
+    }
+
+    private static void requireFinite(long step, String which, float value, Map<String, Double> metrics) {
+        if (!Float.isFinite(value)) {
+            throw new IllegalStateException("the " + which + " loss became " + value + " at step " + step
+                    + " (" + metrics + "); lower the learning rate, raise the warm-up step or check the data");
+        }
+    }
+
+    @Override
+    public void close() {
+        g.close();
+        d.close();
+        generatorModel.close();
+        discriminatorModel.close();
+    }
+}

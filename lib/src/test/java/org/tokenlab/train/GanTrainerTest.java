@@ -1,0 +1,86 @@
+package org.tokenlab.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.tokenlab.loss.DiscriminatorWarmup;
+import org.tokenlab.loss.GanLosses;
+import org.tokenlab.loss.PatchDiscriminator;
+import org.tokenlab.quantize.LookupFreeQuantizer;
+import org.tokenlab.tokenizer.VqganConfig;
+import org.tokenlab.tokenizer.VqganTokenizer;
+
+class GanTrainerTest {
+
+    static final Shape IMAGES = new Shape(2, 1, 32, 32);
+
+    static GanTrainer trainer(long discriminatorStart, float learningRate) {
+        VqganTokenizer g = VqganTokenizer.of(new VqganConfig(1, 8, new int[] {1, 2}, 1, false, 4, 8),
+                LookupFreeQuantizer.builder().setCodeDimension(6).build());
+        Block d = PatchDiscriminator.builder().optInputChannels(1).optBaseChannels(8).optLayers(2).build();
+        return new GanTrainer(g, d, Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).build(),
+                Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).build(), IMAGES, null,
+                new GanTrainer.Settings(GanLosses.HINGE, new DiscriminatorWarmup(discriminatorStart, 0.5), 1.0, 10));
+    }
+
+    static float firstParameterSum(Block block) {
+        return block.getParameters().get(0).getValue().getArray().sum().getFloat();
+    }
+
+    @Test
+    void theDiscriminatorWaitsForItsStartStepThenBothPlayersTrain() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(3);
+            NDArray images = m.randomUniform(-1, 1, IMAGES);
+            try (GanTrainer t = trainer(2, 1e-3f)) {
+                Block d = t.discriminatorBlock();
+                float dBefore = firstParameterSum(d);
+                Map<String, Double> first = t.step(images);
+                assertTrue(Double.isNaN(first.get("discriminator")) && Double.isNaN(first.get("lambda")), first.toString());
+                assertEquals(dBefore, firstParameterSum(d), "the discriminator must not move before its start step");
+                Map<String, Double> second = t.step(images);
+                assertFalse(Double.isNaN(second.get("discriminator")), second.toString());
+                assertTrue(second.get("lambda") >= 0 && second.get("lambda") <= 1e4, second.toString());
+                assertNotEquals(dBefore, firstParameterSum(d));
+                assertEquals(2, t.steps());
+                assertTrue(second.keySet().containsAll(java.util.List.of("reconstruction", "perceptual", "quantizer",
+                        "generator_gan", "lambda", "discriminator")), second.keySet().toString());
+            }
+        }
+    }
+
+    @Test
+    void reconstructionImprovesOverAFewSteps() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(4);
+            NDArray images = m.randomUniform(-1, 1, IMAGES).sign().mul(0.8f);
+            try (GanTrainer t = trainer(1000, 3e-3f)) {
+                double first = t.step(images).get("reconstruction");
+                double last = first;
+                for (int i = 0; i < 25; i++) {
+                    last = t.step(images).get("reconstruction");
+                }
+                assertTrue(last < first * 0.8, "L1 " + first + " -> " + last);
+            }
+        }
+    }
+
+    @Test
+    void settingsAreChecked() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new GanTrainer.Settings(GanLosses.HINGE, DiscriminatorWarmup.none(), -1, 10));
+        assertThrows(IllegalArgumentException.class,
+                () -> new GanTrainer.Settings(GanLosses.HINGE, DiscriminatorWarmup.none(), 1, 0));
+    }
+}
