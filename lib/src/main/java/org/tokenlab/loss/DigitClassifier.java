@@ -104,12 +104,26 @@ public final class DigitClassifier extends AbstractBlock implements FeatureNetwo
 
     /** Logits {@code (B, 10)} of {@code images (B, 1, 32, 32)}, evaluation mode, owned by the images' manager. */
     public NDArray logits(NDArray images) {
-        return forward(parameterStore(images), new NDList(images), false).singletonOrThrow();
+        ParameterStore ps = parameterStore(images);
+        NDManager owner = images.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            images.tempAttach(scope); // activations are freed; only the logits are kept
+            NDArray logits = forward(ps, new NDList(images), false).singletonOrThrow();
+            logits.attach(owner);
+            return logits;
+        }
     }
 
     /** The most likely digit {@code (B)} int64 of each image {@code (B, 1, 32, 32)}. */
     public NDArray predict(NDArray images) {
-        return logits(images).argMax(1).toType(DataType.INT64, false);
+        NDManager owner = images.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            NDArray logits = logits(images);
+            logits.attach(scope);
+            NDArray classes = logits.argMax(1).toType(DataType.INT64, false);
+            classes.attach(owner);
+            return classes;
+        }
     }
 
     private ParameterStore parameterStore(NDArray images) {

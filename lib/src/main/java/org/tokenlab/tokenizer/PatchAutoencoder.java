@@ -77,14 +77,26 @@ public final class PatchAutoencoder extends AbstractBlock {
 
     /** Pixels {@code (N, p*p)} of the given codes {@code (N, D)}. */
     public NDArray decodeCodes(ParameterStore ps, NDArray codes) {
-        return decoder.forward(ps, new NDList(codes), false).singletonOrThrow();
+        NDManager owner = codes.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            codes.tempAttach(scope); // activations are freed; only the pixels are kept
+            NDArray pixels = decoder.forward(ps, new NDList(codes), false).singletonOrThrow();
+            pixels.attach(owner);
+            return pixels;
+        }
     }
 
     /** Token ids {@code (N)} of patches {@code (N, p*p)}. */
     public NDArray encode(ParameterStore ps, NDArray patches) {
         checkPatches(patches);
-        NDArray features = encoder.forward(ps, new NDList(patches), false).singletonOrThrow();
-        return quantizer.quantize(features, false).indices();
+        NDManager owner = patches.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            patches.tempAttach(scope);
+            NDArray features = encoder.forward(ps, new NDList(patches), false).singletonOrThrow();
+            NDArray ids = quantizer.quantize(features, false).indices();
+            ids.attach(owner);
+            return ids;
+        }
     }
 
     @Override

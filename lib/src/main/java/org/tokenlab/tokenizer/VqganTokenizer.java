@@ -101,10 +101,16 @@ public final class VqganTokenizer extends AbstractBlock implements VisualTokeniz
     @Override
     public NDArray encode(NDArray pixels) {
         checkPixels(pixels.getShape());
-        ParameterStore ps = new ParameterStore(pixels.getManager(), false);
-        NDArray h = encoder.forward(ps, new NDList(pixels), false).singletonOrThrow();
-        NDArray z = quantConv.forward(ps, new NDList(h), false).singletonOrThrow();
-        return quantizer.quantize(z, false).indices();
+        NDManager owner = pixels.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            pixels.tempAttach(scope); // activations land in scope and are freed; only the ids are kept
+            ParameterStore ps = new ParameterStore(scope, false);
+            NDArray h = encoder.forward(ps, new NDList(pixels), false).singletonOrThrow();
+            NDArray z = quantConv.forward(ps, new NDList(h), false).singletonOrThrow();
+            NDArray ids = quantizer.quantize(z, false).indices();
+            ids.attach(owner);
+            return ids;
+        }
     }
 
     @Override
@@ -112,8 +118,14 @@ public final class VqganTokenizer extends AbstractBlock implements VisualTokeniz
         Checks.notNull(ids, "ids");
         Checks.require(ids.getShape().dimension() == 3, "VqganTokenizer.decode expects token grids (B, h, w), got %s",
                 Checks.describe(ids.getShape()));
-        NDArray codes = quantizer.indicesToCodes(ids); // (B, D, h, w)
-        return decodeCodes(new ParameterStore(ids.getManager(), false), codes, false);
+        NDManager owner = ids.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            ids.tempAttach(scope);
+            NDArray codes = quantizer.indicesToCodes(ids); // (B, D, h, w)
+            NDArray pixels = decodeCodes(new ParameterStore(scope, false), codes, false);
+            pixels.attach(owner);
+            return pixels;
+        }
     }
 
     private NDArray decodeCodes(ParameterStore ps, NDArray codes, boolean training) {

@@ -73,9 +73,19 @@ public final class StepTrainer implements AutoCloseable {
         return value;
     }
 
-    /** The block's outputs in evaluation mode (no gradient, no state updates), owned by the inputs' manager. */
+    /**
+     * The block's outputs in evaluation mode (no gradient, no state updates), attached to the first
+     * input's manager; the intermediate activations are freed before returning.
+     */
     public NDList predict(NDList inputs) {
-        return trainer.evaluate(inputs);
+        Checks.require(inputs != null && !inputs.isEmpty(), "predict needs at least one input array");
+        NDManager owner = inputs.head().getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            inputs.tempAttach(scope);
+            NDList outputs = trainer.evaluate(inputs);
+            outputs.attach(owner);
+            return outputs;
+        }
     }
 
     /** The parameter store, for calling the block's own methods (e.g. decoding) outside a step. */

@@ -94,4 +94,19 @@ class VqganTokenizerTest {
         assertTrue(e.getMessage().contains("groups = 4"), e.getMessage());
         assertEquals(VqganConfig.defaults(), VqganConfig.defaults());
     }
+
+    @Test
+    void encodeAndDecodeKeepOnlyTheirResults() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            VqganTokenizer t = VqganTokenizer.of(small(), LookupFreeQuantizer.builder().setCodeDimension(6).build());
+            t.initialize(m, DataType.FLOAT32, new Shape(2, 1, 32, 32));
+            try (NDManager data = m.newSubManager()) {
+                NDArray images = data.randomUniform(-1, 1, new Shape(2, 1, 32, 32));
+                NDArray ids = t.encode(images);
+                assertEquals(2, data.getManagedArrays().size(), "images and ids only");
+                t.decode(ids);
+                assertEquals(3, data.getManagedArrays().size(), "images, ids and pixels only");
+            }
+        }
+    }
 }

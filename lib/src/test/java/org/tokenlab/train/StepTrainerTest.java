@@ -67,4 +67,17 @@ class StepTrainerTest {
             assertEquals(before, m.getManagedArrays().size());
         }
     }
+
+    @Test
+    void predictKeepsOnlyItsOutputsOnTheInputsManager() {
+        try (NDManager m = NDManager.newBaseManager();
+                StepTrainer trainer = new StepTrainer(new ai.djl.nn.SequentialBlock().add(Linear.builder().setUnits(8).build())
+                        .add(ai.djl.nn.Activation::relu).add(Linear.builder().setUnits(2).build()),
+                        Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.01f)).build(), new Shape(4, 5))) {
+            NDArray x = m.ones(new Shape(4, 5));
+            int before = m.getManagedArrays().size();
+            NDList out = trainer.predict(new NDList(x));
+            assertEquals(before + out.size(), m.getManagedArrays().size(), "intermediate activations were left behind");
+        }
+    }
 }
