@@ -272,8 +272,7 @@ public final class TokenLabKernel extends BaseKernel {
 
     @Override
     public String isComplete(String code) {
-        String result = evaluator().isComplete(Magics.javaOnly(code));
-        return result;
+        return evaluator().isComplete(Magics.javaOnly(code));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.tokenlab.loss;
 
+import org.tokenlab.internal.Scopes;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -105,25 +106,13 @@ public final class DigitClassifier extends AbstractBlock implements FeatureNetwo
     /** Logits {@code (B, 10)} of {@code images (B, 1, 32, 32)}, evaluation mode, owned by the images' manager. */
     public NDArray logits(NDArray images) {
         ParameterStore ps = parameterStore(images);
-        NDManager owner = images.getManager();
-        try (NDManager scope = owner.newSubManager()) {
-            images.tempAttach(scope); // activations are freed; only the logits are kept
-            NDArray logits = forward(ps, new NDList(images), false).singletonOrThrow();
-            logits.attach(owner);
-            return logits;
-        }
+        // activations are freed; only the logits are kept
+        return Scopes.keepResult(images, () -> forward(ps, new NDList(images), false).singletonOrThrow());
     }
 
     /** The most likely digit {@code (B)} int64 of each image {@code (B, 1, 32, 32)}. */
     public NDArray predict(NDArray images) {
-        NDManager owner = images.getManager();
-        try (NDManager scope = owner.newSubManager()) {
-            NDArray logits = logits(images);
-            logits.attach(scope);
-            NDArray classes = logits.argMax(1).toType(DataType.INT64, false);
-            classes.attach(owner);
-            return classes;
-        }
+        return Scopes.keepResult(images, () -> logits(images).argMax(1).toType(DataType.INT64, false));
     }
 
     private ParameterStore parameterStore(NDArray images) {

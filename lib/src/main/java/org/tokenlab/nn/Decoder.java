@@ -140,72 +140,16 @@ public final class Decoder extends AbstractBlock {
                 latentChannels, Checks.describe(s));
     }
 
-    /**
-     * Builder: {@code setImageChannels} and {@code setLatentChannels} are required; the defaults are
-     * those of {@link Encoder.Builder} (base 32, multipliers 1, 2, 2, 2 residual blocks, attention on,
-     * 32 groups, no dropout). Use the same values as the encoder.
-     */
-    public static final class Builder {
-        private int imageChannels;
-        private int latentChannels;
-        private int baseChannels = 32;
-        private int[] multipliers = {1, 2, 2};
-        private int residualBlocks = 2;
-        private boolean attention = true;
-        private int groups = 32;
-        private float dropout;
+    /** Builder: the shared options of {@link LevelsBuilder}; use the same values for encoder and decoder. */
+    public static final class Builder extends LevelsBuilder<Builder> {
 
-        /** Channels of the output images: 1 for MNIST, 3 for RGB. */
-        public Builder setImageChannels(int imageChannels) {
-            this.imageChannels = imageChannels;
-            return this;
-        }
-
-        /** Channels {@code D} of the latents (the quantizer's code dimension). */
-        public Builder setLatentChannels(int latentChannels) {
-            this.latentChannels = latentChannels;
-            return this;
-        }
-
-        /** Channels at full resolution (default 32; VQGAN uses 128). */
-        public Builder optBaseChannels(int baseChannels) {
-            this.baseChannels = baseChannels;
-            return this;
-        }
-
-        /** One multiplier of the base channels per resolution level, listed from full resolution down (default 1, 2, 2). */
-        public Builder optChannelMultipliers(int... multipliers) {
-            this.multipliers = multipliers == null ? null : multipliers.clone();
-            return this;
-        }
-
-        /** Residual blocks per level in the encoder (default 2); the decoder has one more per level. */
-        public Builder optResidualBlocks(int residualBlocks) {
-            this.residualBlocks = residualBlocks;
-            return this;
-        }
-
-        /** Self-attention in the middle and at the lowest resolution (default true). */
-        public Builder optAttention(boolean attention) {
-            this.attention = attention;
-            return this;
-        }
-
-        /** GroupNorm groups (default 32); must divide every level's channel count. */
-        public Builder optGroups(int groups) {
-            this.groups = groups;
-            return this;
-        }
-
-        /** Dropout inside the residual blocks (default 0). */
-        public Builder optDropout(float dropout) {
-            this.dropout = dropout;
+        @Override
+        protected Builder self() {
             return this;
         }
 
         public Decoder build() {
-            ChannelSchedule.check("Decoder", imageChannels, latentChannels, baseChannels, multipliers,
-                    residualBlocks, groups, dropout);
+            check("Decoder");
             return new Decoder(this);
         }
     }

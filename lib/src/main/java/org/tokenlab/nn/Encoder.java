@@ -123,72 +123,16 @@ public final class Encoder extends AbstractBlock {
                 imageChannels, factor, Integer.numberOfTrailingZeros(factor), Checks.describe(s));
     }
 
-    /**
-     * Builder: {@code setImageChannels} and {@code setLatentChannels} are required. Defaults: base 32
-     * channels, multipliers (1, 2, 2) (factor 4: 32x32 MNIST to 8x8 latents), 2 residual blocks per
-     * level (as VQGAN), attention on, 32 groups, no dropout.
-     */
-    public static final class Builder {
-        private int imageChannels;
-        private int latentChannels;
-        private int baseChannels = 32;
-        private int[] multipliers = {1, 2, 2};
-        private int residualBlocks = 2;
-        private boolean attention = true;
-        private int groups = 32;
-        private float dropout;
+    /** Builder: the shared options of {@link LevelsBuilder}; use the same values for encoder and decoder. */
+    public static final class Builder extends LevelsBuilder<Builder> {
 
-        /** Channels of the images: 1 for MNIST, 3 for RGB. */
-        public Builder setImageChannels(int imageChannels) {
-            this.imageChannels = imageChannels;
-            return this;
-        }
-
-        /** Channels {@code D} of the latents: the code dimension of the quantizer that follows. */
-        public Builder setLatentChannels(int latentChannels) {
-            this.latentChannels = latentChannels;
-            return this;
-        }
-
-        /** Channels at full resolution (default 32; VQGAN uses 128). */
-        public Builder optBaseChannels(int baseChannels) {
-            this.baseChannels = baseChannels;
-            return this;
-        }
-
-        /** One multiplier of the base channels per resolution level (default 1, 2, 2; VQGAN 1, 1, 2, 2, 4). */
-        public Builder optChannelMultipliers(int... multipliers) {
-            this.multipliers = multipliers == null ? null : multipliers.clone();
-            return this;
-        }
-
-        /** Residual blocks per level (default 2, as VQGAN). */
-        public Builder optResidualBlocks(int residualBlocks) {
-            this.residualBlocks = residualBlocks;
-            return this;
-        }
-
-        /** Self-attention at the lowest resolution and in the middle (default true). */
-        public Builder optAttention(boolean attention) {
-            this.attention = attention;
-            return this;
-        }
-
-        /** GroupNorm groups (default 32); must divide every level's channel count. */
-        public Builder optGroups(int groups) {
-            this.groups = groups;
-            return this;
-        }
-
-        /** Dropout inside the residual blocks (default 0). */
-        public Builder optDropout(float dropout) {
-            this.dropout = dropout;
+        @Override
+        protected Builder self() {
             return this;
         }
 
         public Encoder build() {
-            ChannelSchedule.check("Encoder", imageChannels, latentChannels, baseChannels, multipliers,
-                    residualBlocks, groups, dropout);
+            check("Encoder");
             return new Encoder(this);
         }
     }

@@ -1,5 +1,6 @@
 package org.tokenlab.tokenizer;
 
+import org.tokenlab.internal.Scopes;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -77,26 +78,17 @@ public final class PatchAutoencoder extends AbstractBlock {
 
     /** Pixels {@code (N, p*p)} of the given codes {@code (N, D)}. */
     public NDArray decodeCodes(ParameterStore ps, NDArray codes) {
-        NDManager owner = codes.getManager();
-        try (NDManager scope = owner.newSubManager()) {
-            codes.tempAttach(scope); // activations are freed; only the pixels are kept
-            NDArray pixels = decoder.forward(ps, new NDList(codes), false).singletonOrThrow();
-            pixels.attach(owner);
-            return pixels;
-        }
+        // activations are freed; only the pixels are kept
+        return Scopes.keepResult(codes, () -> decoder.forward(ps, new NDList(codes), false).singletonOrThrow());
     }
 
     /** Token ids {@code (N)} of patches {@code (N, p*p)}. */
     public NDArray encode(ParameterStore ps, NDArray patches) {
         checkPatches(patches);
-        NDManager owner = patches.getManager();
-        try (NDManager scope = owner.newSubManager()) {
-            patches.tempAttach(scope);
+        return Scopes.keepResult(patches, () -> {
             NDArray features = encoder.forward(ps, new NDList(patches), false).singletonOrThrow();
-            NDArray ids = quantizer.quantize(features, false).indices();
-            ids.attach(owner);
-            return ids;
-        }
+            return quantizer.quantize(features, false).indices();
+        });
     }
 
     @Override

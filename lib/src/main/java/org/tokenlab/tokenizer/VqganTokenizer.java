@@ -1,5 +1,6 @@
 package org.tokenlab.tokenizer;
 
+import org.tokenlab.internal.Scopes;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -13,6 +14,7 @@ import ai.djl.util.PairList;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.nn.Decoder;
 import org.tokenlab.nn.Encoder;
+import org.tokenlab.nn.LevelsBuilder;
 import org.tokenlab.quantize.Quantizer;
 import org.tokenlab.quantize.QuantizerOutput;
 
@@ -45,20 +47,21 @@ public final class VqganTokenizer extends AbstractBlock implements VisualTokeniz
         this.config = config;
         this.quantizer = quantizer;
         int d = quantizer.codeDimension();
-        encoder = addChildBlock("encoder", Encoder.builder().setImageChannels(config.imageChannels())
-                .setLatentChannels(config.latentChannels()).optBaseChannels(config.baseChannels())
-                .optChannelMultipliers(config.channelMultipliers()).optResidualBlocks(config.residualBlocks())
-                .optAttention(config.attention()).optGroups(config.groups()).build());
+        encoder = addChildBlock("encoder", architecture(Encoder.builder(), config).build());
         quantConv = addChildBlock("quant_conv", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(d).build());
         if (quantizer instanceof Block) {
             addChildBlock("quantizer", (Block) quantizer);
         }
         postQuantConv = addChildBlock("post_quant_conv",
                 Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(config.latentChannels()).build());
-        decoder = addChildBlock("decoder", Decoder.builder().setImageChannels(config.imageChannels())
-                .setLatentChannels(config.latentChannels()).optBaseChannels(config.baseChannels())
-                .optChannelMultipliers(config.channelMultipliers()).optResidualBlocks(config.residualBlocks())
-                .optAttention(config.attention()).optGroups(config.groups()).build());
+        decoder = addChildBlock("decoder", architecture(Decoder.builder(), config).build());
+    }
+
+    /** The same architecture for encoder and decoder: they must match. */
+    private static <B extends LevelsBuilder<B>> B architecture(B builder, VqganConfig config) {
+        return builder.setImageChannels(config.imageChannels()).setLatentChannels(config.latentChannels())
+                .optBaseChannels(config.baseChannels()).optChannelMultipliers(config.channelMultipliers())
+                .optResidualBlocks(config.residualBlocks()).optAttention(config.attention()).optGroups(config.groups());
     }
 
     /** A tokenizer of {@code config}'s architecture around {@code quantizer}. */
@@ -89,8 +92,7 @@ public final class VqganTokenizer extends AbstractBlock implements VisualTokeniz
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray pixels = inputs.singletonOrThrow();
-        checkPixels(pixels.getShape());
+        NDArray pixels = inputs.singletonOrThrow(); // the encoder checks channels and size
         NDArray h = encoder.forward(ps, new NDList(pixels), training).singletonOrThrow();
         NDArray z = quantConv.forward(ps, new NDList(h), training).singletonOrThrow(); // (B, D, h, w)
         QuantizerOutput q = quantizer.quantize(z, training);
@@ -100,17 +102,13 @@ public final class VqganTokenizer extends AbstractBlock implements VisualTokeniz
 
     @Override
     public NDArray encode(NDArray pixels) {
-        checkPixels(pixels.getShape());
-        NDManager owner = pixels.getManager();
-        try (NDManager scope = owner.newSubManager()) {
-            pixels.tempAttach(scope); // activations land in scope and are freed; only the ids are kept
-            ParameterStore ps = new ParameterStore(scope, false);
+        Checks.notNull(pixels, "pixels");
+        return Scopes.keepResult(pixels, () -> { // activations are freed; only the ids are kept
+            ParameterStore ps = new ParameterStore(pixels.getManager(), false);
             NDArray h = encoder.forward(ps, new NDList(pixels), false).singletonOrThrow();
             NDArray z = quantConv.forward(ps, new NDList(h), false).singletonOrThrow();
-            NDArray ids = quantizer.quantize(z, false).indices();
-            ids.attach(owner);
-            return ids;
-        }
+            return quantizer.quantize(z, false).indices();
+        });
     }
 
     @Override
@@ -118,26 +116,15 @@ public final class VqganTokenizer extends AbstractBlock implements VisualTokeniz
         Checks.notNull(ids, "ids");
         Checks.require(ids.getShape().dimension() == 3, "VqganTokenizer.decode expects token grids (B, h, w), got %s",
                 Checks.describe(ids.getShape()));
-        NDManager owner = ids.getManager();
-        try (NDManager scope = owner.newSubManager()) {
-            ids.tempAttach(scope);
+        return Scopes.keepResult(ids, () -> {
             NDArray codes = quantizer.indicesToCodes(ids); // (B, D, h, w)
-            NDArray pixels = decodeCodes(new ParameterStore(scope, false), codes, false);
-            pixels.attach(owner);
-            return pixels;
-        }
+            return decodeCodes(new ParameterStore(ids.getManager(), false), codes, false);
+        });
     }
 
     private NDArray decodeCodes(ParameterStore ps, NDArray codes, boolean training) {
         NDArray h = postQuantConv.forward(ps, new NDList(codes), training).singletonOrThrow();
         return decoder.forward(ps, new NDList(h), training).singletonOrThrow();
-    }
-
-    private void checkPixels(Shape s) {
-        int f = downsamplingFactor();
-        Checks.require(s.dimension() == 4 && s.get(1) == config.imageChannels() && s.get(2) % f == 0 && s.get(3) % f == 0,
-                "VqganTokenizer expects images (B, %d, H, W) with H and W multiples of %d, got %s",
-                config.imageChannels(), f, Checks.describe(s));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.tokenlab.train;
 
+import org.tokenlab.internal.Scopes;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -79,27 +80,17 @@ public final class StepTrainer implements AutoCloseable {
      */
     public NDList predict(NDList inputs) {
         Checks.require(inputs != null && !inputs.isEmpty(), "predict needs at least one input array");
-        NDManager owner = inputs.head().getManager();
-        try (NDManager scope = owner.newSubManager()) {
-            inputs.tempAttach(scope);
-            NDList outputs = trainer.evaluate(inputs);
-            outputs.attach(owner);
-            return outputs;
-        }
+        return Scopes.keepResults(inputs, () -> trainer.evaluate(inputs));
     }
 
     /** The parameter store, for calling the block's own methods (e.g. decoding) outside a step. */
     public ParameterStore parameterStore() {
-        return new ParameterStore(inputsManager(), false);
+        return new ParameterStore(trainer.getManager(), false);
     }
 
     /** Steps taken so far. */
     public long steps() {
         return steps;
-    }
-
-    private NDManager inputsManager() {
-        return trainer.getManager();
     }
 
     @Override

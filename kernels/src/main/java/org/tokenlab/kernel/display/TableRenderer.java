@@ -26,7 +26,10 @@ public final class TableRenderer {
     }
 
     static void render(Table table, RenderContext context) {
-        context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> table.printAll().length() < 20_000 ? table.printAll() : table.print());
+        context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> {
+            String all = table.printAll();
+            return all.length() < 20_000 ? all : table.print();
+        });
         context.renderIfRequested(MIMEType.TEXT_HTML, () -> html(table));
     }
 
