@@ -130,6 +130,36 @@ public final class CodebookUsage {
         return Table.create("code counts", code, count, fraction);
     }
 
+    /**
+     * Every code of the codebook ranked by use, unused codes included: a table {@code rank, code,
+     * count} with rank 1 the most used (ties by code). Charted as count against rank it shows at a
+     * glance how evenly the vocabulary is used and where the dead codes start.
+     */
+    public Table rankTable() {
+        Checks.require(codebookSize <= Integer.MAX_VALUE / 2, "rankTable lists every code; a codebook of %d codes is "
+                + "too large, use countsTable(limit)", codebookSize);
+        Table used = countsTable(Math.max(1, codes.length));
+        IntColumn rank = IntColumn.create("rank");
+        LongColumn code = LongColumn.create("code");
+        IntColumn count = IntColumn.create("count");
+        boolean[] seen = new boolean[(int) codebookSize];
+        for (int r = 0; r < codes.length; r++) {
+            long id = used.longColumn("code").getLong(r);
+            seen[(int) id] = true;
+            rank.append(r + 1);
+            code.append(id);
+            count.append(used.intColumn("count").getInt(r));
+        }
+        for (int id = 0; id < codebookSize; id++) {
+            if (!seen[id]) {
+                rank.append(rank.size() + 1);
+                code.append(id);
+                count.append(0);
+            }
+        }
+        return Table.create("codes ranked by use", rank, code, count);
+    }
+
     @Override
     public String toString() {
         return String.format(java.util.Locale.ROOT, "CodebookUsage: %d of %d codes used (%.1f%%), perplexity %.1f over %d tokens",

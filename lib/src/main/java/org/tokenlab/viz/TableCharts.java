@@ -1,5 +1,9 @@
 package org.tokenlab.viz;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -11,7 +15,7 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
 /**
- * Line charts of numeric table columns (training logs, codebook statistics), drawn with XChart so
+ * Line and bar charts of numeric table columns (training logs, codebook statistics), drawn with XChart so
  * they render to PNG without a browser or a network.
  *
  * <pre>{@code
@@ -40,6 +44,37 @@ public final class TableCharts {
         for (String y : yColumns) {
             XYSeries series = chart.addSeries(y, x, numeric(table, y));
             series.setMarker(SeriesMarkers.NONE);
+        }
+        return chart;
+    }
+
+    /**
+     * Bars of the {@code valueColumns} for each row, labelled by {@code categoryColumn} (any column
+     * type, shown as text); the title is the table's name.
+     */
+    public static CategoryChart bars(Table table, String categoryColumn, String... valueColumns) {
+        Checks.notNull(table, "table");
+        Checks.require(valueColumns.length > 0, "bar chart needs at least one value column; table '%s' has columns %s",
+                table.name(), table.columnNames());
+        Checks.require(table.containsColumn(categoryColumn), "table '%s' has no column '%s'; its columns are %s",
+                table.name(), categoryColumn, table.columnNames());
+        List<String> categories = new ArrayList<>();
+        Column<?> labels = table.column(categoryColumn);
+        for (int i = 0; i < labels.size(); i++) {
+            categories.add(labels.getString(i));
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(table.name() == null ? "" : table.name()).xAxisTitle(categoryColumn)
+                .yAxisTitle(valueColumns.length == 1 ? valueColumns[0] : "").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendVisible(valueColumns.length > 1);
+        for (String y : valueColumns) {
+            double[] values = numeric(table, y);
+            List<Double> boxed = new ArrayList<>(values.length);
+            for (double v : values) {
+                boxed.add(v);
+            }
+            chart.addSeries(y, categories, boxed);
         }
         return chart;
     }

@@ -62,4 +62,14 @@ class CodebookUsageTest {
         assertEquals(0, u.entropy());
         assertEquals(1, u.perplexity());
     }
+
+    @Test
+    void rankTableListsEveryCodeMostUsedFirstWithUnusedCodesLast() {
+        CodebookUsage usage = CodebookUsage.of(new long[] {3, 3, 3, 1, 1, 4}, 6);
+        Table ranks = usage.rankTable();
+        assertEquals(6, ranks.rowCount());
+        assertEquals("[1, 2, 3, 4, 5, 6]", ranks.intColumn("rank").asList().toString());
+        assertEquals("[3, 1, 4, 0, 2, 5]", ranks.longColumn("code").asList().toString());
+        assertEquals("[3, 2, 1, 0, 0, 0]", ranks.intColumn("count").asList().toString());
+    }
 }

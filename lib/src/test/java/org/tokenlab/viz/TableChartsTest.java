@@ -118,4 +118,16 @@ class TableChartsTest {
     void nullTableIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> TableCharts.line(null, "step", "loss"));
     }
+
+    @Test
+    void barsHaveOneSeriesPerValueColumnLabelledByTheCategoryColumn() {
+        Table t = Table.create("accuracy", IntColumn.create("digit", new int[] {0, 1, 2}),
+                DoubleColumn.create("accuracy", new double[] {0.9, 1.0, 0.5}));
+        org.knowm.xchart.CategoryChart chart = TableCharts.bars(t, "digit", "accuracy");
+        assertEquals(1, chart.getSeriesMap().size());
+        assertEquals("[0, 1, 2]", chart.getSeriesMap().get("accuracy").getXData().toString());
+        assertEquals("[0.9, 1.0, 0.5]", chart.getSeriesMap().get("accuracy").getYData().toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TableCharts.bars(t, "class", "accuracy"));
+        assertTrue(e.getMessage().contains("no column 'class'"), e.getMessage());
+    }
 }
