@@ -20,3 +20,5 @@ import org.tokenlab.quantize.*;
 import org.tokenlab.tokenizer.*;
 import org.tokenlab.train.*;
 import org.tokenlab.viz.*;
+import org.tokenlab.loss.*;
+import org.tokenlab.generate.*;

@@ -23,4 +23,18 @@ public interface VisualTokenizer {
 
     /** How many pixels along each side one token covers. */
     int downsamplingFactor();
+
+    /**
+     * {@link #encode} of {@code pixels (N, C, H, W)} in batches of at most {@code batchSize} images,
+     * so that a whole dataset can be tokenized without holding every activation at once; the ids
+     * {@code (N, H/f, W/f)} belong to the pixels' manager.
+     */
+    default NDArray encode(NDArray pixels, int batchSize) {
+        return Batched.map(pixels, batchSize, this::encode);
+    }
+
+    /** {@link #decode} of token grids {@code (N, h, w)} in batches of at most {@code batchSize}. */
+    default NDArray decode(NDArray ids, int batchSize) {
+        return Batched.map(ids, batchSize, this::decode);
+    }
 }
