@@ -115,6 +115,31 @@ public final class DigitClassifier extends AbstractBlock implements FeatureNetwo
         return Scopes.keepResult(images, () -> logits(images).argMax(1).toType(DataType.INT64, false));
     }
 
+    /**
+     * The fraction of {@code images (N, 1, 32, 32)} whose predicted digit equals {@code labels (N)},
+     * computed {@code 500} images at a time.
+     */
+    public double accuracy(NDArray images, NDArray labels) {
+        checkData(images, labels);
+        long[] truth = HostValues.longs(labels);
+        long n = truth.length;
+        long correct = 0;
+        for (long start = 0; start < n; start += 500) {
+            long[] predicted;
+            try (NDManager scope = images.getManager().newSubManager()) {
+                NDArray batch = images.get(new NDIndex("{}:{}", start, Math.min(n, start + 500)));
+                batch.attach(scope);
+                predicted = HostValues.longs(predict(batch));
+            }
+            for (int i = 0; i < predicted.length; i++) {
+                if (predicted[i] == truth[(int) start + i]) {
+                    correct++;
+                }
+            }
+        }
+        return (double) correct / n;
+    }
+
     private ParameterStore parameterStore(NDArray images) {
         Checks.notNull(images, "images");
         check(images.getShape());
@@ -210,13 +235,13 @@ public final class DigitClassifier extends AbstractBlock implements FeatureNetwo
         check(images.getShape());
         Checks.require(labels.getShape().dimension() == 1 && labels.getShape().get(0) == images.getShape().get(0)
                         && labels.getDataType().isInteger(),
-                "DigitClassifier.train expects integer labels (%d) for images %s, got %s %s; Mnist.labels gives them",
+                "DigitClassifier expects integer labels (%d) for images %s, got %s %s; Mnist.labels gives them",
                 images.getShape().get(0), Checks.describe(images.getShape()), labels.getDataType(), Checks.describe(labels.getShape()));
         long[] values = HostValues.longs(labels);
         long min = java.util.Arrays.stream(values).min().orElse(0);
         long max = java.util.Arrays.stream(values).max().orElse(0);
         Checks.require(min >= 0 && max < CLASSES,
-                "DigitClassifier.train expects labels in 0..9, got labels from %d to %d", min, max);
+                "DigitClassifier expects labels in 0..9, got labels from %d to %d", min, max);
     }
 
     /** Builder: every setting is optional. */

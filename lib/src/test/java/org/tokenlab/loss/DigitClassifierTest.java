@@ -50,6 +50,10 @@ class DigitClassifierTest {
             assertEquals(DataType.INT64, predicted.getDataType());
             double accuracy = predicted.eq(test[1]).toType(DataType.FLOAT32, false).mean().getFloat();
             assertTrue(accuracy > 0.9, "accuracy " + accuracy);
+            NDArray many = test[0].repeat(0, 3);   // 1500 images: three batches of 500
+            assertEquals(accuracy, classifier.accuracy(many, test[1].repeat(0, 3)), 1e-6);
+            NDArray flipped = test[1].add(1).mod(10);
+            assertEquals(1 - accuracy, classifier.accuracy(test[0], flipped), 0.02, "wrong labels are counted as wrong");
 
             List<NDArray> features = classifier.features(test[0].get("0:4"));
             assertEquals(2, features.size());
