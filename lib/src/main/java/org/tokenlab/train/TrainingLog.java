@@ -64,8 +64,20 @@ public final class TrainingLog {
         return table.rowCount() == 0 ? Double.NaN : table.doubleColumn(metric).getDouble(table.rowCount() - 1);
     }
 
-    /** A line chart of the given metrics against the step. */
+    /**
+     * A line chart of the given metrics against the step, over the steps where all of them were
+     * recorded (a metric that starts late, such as a discriminator loss, does not hide the others).
+     */
     public synchronized XYChart chart(String... metrics) {
-        return TableCharts.line(table.dropRowsWithMissingValues(), "step", metrics);
+        for (String metric : metrics) {
+            Checks.require(table.containsColumn(metric), "log '%s' has no metric '%s'; it has %s", table.name(), metric,
+                    table.columnNames());
+        }
+        String[] columns = new String[metrics.length + 1];
+        columns[0] = "step";
+        System.arraycopy(metrics, 0, columns, 1, metrics.length);
+        Table selected = table.selectColumns(columns).dropRowsWithMissingValues();
+        selected.setName(table.name());
+        return TableCharts.line(selected, "step", metrics);
     }
 }

@@ -36,4 +36,13 @@ class TrainingLogTest {
         TrainingLog log = new TrainingLog("run").record(1, Map.of("a", 1.0, "b", 2.0)).record(2, Map.of("a", 3.0, "b", 4.0));
         assertEquals(2, log.chart("a", "b").getSeriesMap().size());
     }
+
+    @Test
+    void aMetricThatStartsLateDoesNotHideTheOthers() {
+        TrainingLog log = new TrainingLog("run").record(1, Map.of("loss", 1.0, "gan", Double.NaN))
+                .record(2, Map.of("loss", 0.5, "gan", 2.0));
+        assertEquals(2, log.chart("loss").getSeriesMap().get("loss").getXData().size());
+        assertEquals(1, log.chart("gan").getSeriesMap().get("gan").getXData().size());
+        assertEquals("run", log.chart("loss").getTitle());
+    }
 }
