@@ -1,6 +1,7 @@
 package org.tokenlab.generate;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -63,6 +64,30 @@ public final class CausalLoss {
         NDArray logProbabilities = logits.get(kept).logSoftmax(-1);                 // (B, L', V)
         NDArray picked = logProbabilities.gather(t.expandDims(-1), -1);             // (B, L', 1)
         return picked.mean().neg();
+    }
+
+    /**
+     * The mean next-token loss of {@code model} on whole sequences {@code (N, L+1)} (e.g. held-out
+     * digits with their class prefix), in evaluation mode and {@code batchSize} sequences at a time;
+     * the first {@code ignoreFirst} targets are skipped as in {@link #crossEntropy(NDArray, NDArray, int)}.
+     * Nothing computed is kept. In nats per token: {@code ln V} is the cost of guessing uniformly.
+     */
+    public static double evaluate(TokenTransformer model, NDArray sequences, int ignoreFirst, int batchSize) {
+        Checks.notNull(model, "model");
+        checkSequence(sequences);
+        Checks.positive(batchSize, "batchSize");
+        long n = sequences.getShape().get(0);
+        double sum = 0;
+        for (long start = 0; start < n; start += batchSize) {
+            long end = Math.min(n, start + batchSize);
+            try (NDManager scope = sequences.getManager().newSubManager()) {
+                NDArray batch = sequences.get(new NDIndex("{}:{}", start, end));
+                batch.attach(scope);
+                NDArray logits = model.logits(inputsOf(batch));
+                sum += crossEntropy(logits, targetsOf(batch), ignoreFirst).getFloat() * (end - start);
+            }
+        }
+        return sum / n;
     }
 
     private static void checkTargets(NDArray targets, long vocabulary) {

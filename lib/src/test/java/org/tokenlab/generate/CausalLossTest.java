@@ -57,4 +57,21 @@ class CausalLossTest {
             assertThrows(IllegalArgumentException.class, () -> CausalLoss.inputsOf(m.create(new long[] {1}, new Shape(1, 1))));
         }
     }
+
+    @Test
+    void evaluateAveragesOverBatchesAndKeepsNothing() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TokenTransformer model = TinyModels.initialized(m, 8, 2, 6);
+            NDArray sequences = TinyModels.ids(m, 5, 5, 7, 8);            // (5, 7): 6 inputs, 6 targets
+            double whole = CausalLoss.crossEntropy(model.logits(CausalLoss.inputsOf(sequences)),
+                    CausalLoss.targetsOf(sequences)).getFloat();
+            long arrays = m.getManagedArrays().size();
+            double batched = CausalLoss.evaluate(model, sequences, 0, 2);   // batches of 2, 2, 1
+            assertEquals(whole, batched, 1e-5);
+            assertEquals(arrays, m.getManagedArrays().size(), "no array is left on the sequences' manager");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> CausalLoss.evaluate(model, sequences, 0, 0));
+            assertTrue(e.getMessage().contains("batchSize"), e.getMessage());
+        }
+    }
 }
