@@ -34,4 +34,18 @@ class DiscriminatorWarmupTest {
         assertThrows(IllegalArgumentException.class, () -> new DiscriminatorWarmup(0, Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> DiscriminatorWarmup.none().weight(-3));
     }
+
+    @Test
+    void rampRisesLinearlyToTheFactor() {
+        DiscriminatorWarmup warmup = new DiscriminatorWarmup(10, 0.5, 4);
+        assertEquals(0.0, warmup.weight(9));
+        assertEquals(0.125, warmup.weight(10));
+        assertEquals(0.25, warmup.weight(11));
+        assertEquals(0.375, warmup.weight(12));
+        assertEquals(0.5, warmup.weight(13));
+        assertEquals(0.5, warmup.weight(1000));
+        assertEquals(true, warmup.active(10), "the discriminator trains from the first step of the ramp");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DiscriminatorWarmup(0, 1, -1));
+        assertEquals("DiscriminatorWarmup expects rampSteps >= 0, got -1; use 0 for no ramp", e.getMessage());
+    }
 }
