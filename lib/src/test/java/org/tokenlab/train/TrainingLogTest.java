@@ -41,8 +41,8 @@ class TrainingLogTest {
     void aMetricThatStartsLateDoesNotHideTheOthers() {
         TrainingLog log = new TrainingLog("run").record(1, Map.of("loss", 1.0, "gan", Double.NaN))
                 .record(2, Map.of("loss", 0.5, "gan", 2.0));
-        assertEquals(2, log.chart("loss").getSeriesMap().get("loss").getXData().size());
-        assertEquals(1, log.chart("gan").getSeriesMap().get("gan").getXData().size());
+        assertEquals(2, log.chart("loss").getSeriesMap().get("loss").getXData().length);
+        assertEquals(1, log.chart("gan").getSeriesMap().get("gan").getXData().length);
         assertEquals("run", log.chart("loss").getTitle());
     }
 }
