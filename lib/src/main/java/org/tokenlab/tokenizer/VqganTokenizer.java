@@ -42,6 +42,7 @@ public final class VqganTokenizer extends AbstractBlock implements VisualTokeniz
     private final Block quantConv;
     private final Block postQuantConv;
     private final Decoder decoder;
+    private volatile boolean tokensFrozen;
 
     private VqganTokenizer(VqganConfig config, Quantizer quantizer) {
         this.config = config;
@@ -85,6 +86,31 @@ public final class VqganTokenizer extends AbstractBlock implements VisualTokeniz
         return encoder.downsamplingFactor();
     }
 
+    /**
+     * Freezes (or unfreezes) everything that decides the tokens: the encoder, the convolution to the
+     * code dimension and the quantizer, whose training-mode state updates (EMA, dead-code
+     * replacement) are also suspended. Training then changes only the decoder side, so
+     * {@link #encode} gives the same ids before and after: the way to fine-tune the decoder (for
+     * instance with the adversarial loss) without invalidating tokens a second stage is trained on.
+     * Must be called after the tokenizer is initialized.
+     */
+    public VqganTokenizer freezeTokens(boolean freeze) {
+        Checks.require(isInitialized(), "VqganTokenizer.freezeTokens needs an initialized tokenizer; "
+                + "initialize it (or create its trainer) first");
+        encoder.freezeParameters(freeze);
+        quantConv.freezeParameters(freeze);
+        if (quantizer instanceof Block) {
+            ((Block) quantizer).freezeParameters(freeze);
+        }
+        tokensFrozen = freeze;
+        return this;
+    }
+
+    /** Whether {@link #freezeTokens} froze the encoder side. */
+    public boolean tokensFrozen() {
+        return tokensFrozen;
+    }
+
     /** The decoder's last convolution weight: where the adaptive GAN weight compares gradients. */
     public NDArray lastLayerWeight() {
         return decoder.lastLayerWeight();
@@ -95,7 +121,7 @@ public final class VqganTokenizer extends AbstractBlock implements VisualTokeniz
         NDArray pixels = inputs.singletonOrThrow(); // the encoder checks channels and size
         NDArray h = encoder.forward(ps, new NDList(pixels), training).singletonOrThrow();
         NDArray z = quantConv.forward(ps, new NDList(h), training).singletonOrThrow(); // (B, D, h, w)
-        QuantizerOutput q = quantizer.quantize(z, training);
+        QuantizerOutput q = quantizer.quantize(z, training && !tokensFrozen); // frozen: no codebook updates
         NDArray reconstruction = decodeCodes(ps, q.quantized(), training);
         return new NDList(reconstruction, q.indices(), q.loss());
     }

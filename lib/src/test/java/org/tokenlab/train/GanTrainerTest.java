@@ -83,4 +83,36 @@ class GanTrainerTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new GanTrainer.Settings(GanLosses.HINGE, DiscriminatorWarmup.none(), 1, 0));
     }
+
+    @Test
+    void frozenTokensKeepTheEncoderAndCodebookWhileTheDecoderTrains() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(5);
+            NDArray images = m.randomUniform(-1, 1, IMAGES);
+            org.tokenlab.quantize.VectorQuantizer vq = org.tokenlab.quantize.VectorQuantizer.builder().setCodebookSize(16)
+                    .setCodeDimension(4).optDeadCodeThreshold(1).optDeadCodeWindow(1).optSeed(1).build();
+            VqganTokenizer g = VqganTokenizer.of(new VqganConfig(1, 8, new int[] {1, 2}, 1, false, 4, 8), vq);
+            Block d = PatchDiscriminator.builder().optInputChannels(1).optBaseChannels(8).optLayers(2).build();
+            try (GanTrainer t = new GanTrainer(g, d, Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build(),
+                    Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build(), IMAGES, null,
+                    new GanTrainer.Settings(GanLosses.HINGE, DiscriminatorWarmup.none(), 1.0, 1))) {
+                t.step(images);
+                g.freezeTokens(true);
+                float encoderBefore = firstParameterSum(g.getChildren().get(0).getValue());
+                NDArray codebookBefore = vq.codebook().duplicate();
+                NDArray idsBefore = g.encode(images);
+                float decoderBefore = g.lastLayerWeight().sum().getFloat();
+                t.step(images);
+                t.step(images);
+                assertEquals(encoderBefore, firstParameterSum(g.getChildren().get(0).getValue()));
+                assertEquals(codebookBefore, vq.codebook(), "neither Adam nor dead-code replacement moves frozen codes");
+                assertEquals(idsBefore, g.encode(images));
+                assertNotEquals(decoderBefore, g.lastLayerWeight().sum().getFloat());
+                assertTrue(g.tokensFrozen());
+                g.freezeTokens(false);
+                t.step(images);
+                assertNotEquals(encoderBefore, firstParameterSum(g.getChildren().get(0).getValue()));
+            }
+        }
+    }
 }
