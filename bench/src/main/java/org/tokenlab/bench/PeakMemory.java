@@ -5,15 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The process's resident memory now and at its peak (VmRSS, VmHWM from /proc), in MiB; -1 elsewhere. */
-final class PeakMemory {
+public final class PeakMemory {
 
     private PeakMemory() {}
 
-    static long residentMiB() {
+    public static long residentMiB() {
         return read("VmRSS:");
     }
 
-    static long peakMiB() {
+    public static long peakMiB() {
         return read("VmHWM:");
     }
 

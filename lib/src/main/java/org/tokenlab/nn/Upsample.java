@@ -2,6 +2,7 @@ package org.tokenlab.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -16,11 +17,13 @@ import org.tokenlab.internal.Checks;
  * that keeps the channels, {@code (B, C, H, W) -> (B, C, 2H, 2W)}, as VQGAN's {@code Upsample}
  * ({@code F.interpolate(x, scale_factor=2.0, mode="nearest")} then {@code conv3x3}).
  *
- * <p>{@link #nearest} does the resize with a reshape and broadcast: {@code (B, C, H, 1, W, 1)} is
- * broadcast to {@code (B, C, H, 2, W, 2)} and reshaped to {@code (B, C, 2H, 2W)}. It was the fastest
- * of three equal variants on the CPU engine (2 cores, forward + backward of {@code (64, 64, 16, 16)}):
- * broadcast 7.8 ms, two {@code repeat} calls (repeat_interleave along H, then W) 12.3 ms, and the
- * engine's nearest interpolation ({@code NDArrayEx.interpolation}) 15.4 ms.
+ * <p>{@link #nearest} does the resize with copies and broadcasts, written two ways for the two
+ * uses, with equal values. On the CPU engine (libtorch 2.7.1, 1 thread, {@code (64, 32, 16, 16)} to
+ * {@code (64, 32, 32, 32)}; see docs/BENCHMARKS.md) forward + backward took 8.9 ms with {@code stack}
+ * and {@code concat} (training), 14.5 ms with the engine's nearest interpolation (which converts to
+ * channels-last and back) and 35 ms with one six-axis broadcast (its backward sums over two inner
+ * axes of size 2); forward only, two broadcasts took 2.3 ms (evaluation), stack and concat 4.7 ms,
+ * interpolation 8.9 ms.
  *
  * <pre>{@code
  * jshell> var up = Upsample.builder().setChannels(64).build();
@@ -48,24 +51,38 @@ public final class Upsample extends AbstractBlock {
     /**
      * Nearest-neighbour resize by 2 of images {@code (B, C, H, W)}: output {@code (B, C, 2H, 2W)} with
      * {@code out[b, c, i, j] = x[b, c, i / 2, j / 2]}, owned by {@code x}'s manager; differentiable.
+     * The same as {@code nearest(x, true)}.
      */
     public static NDArray nearest(NDArray x) {
+        return nearest(x, true);
+    }
+
+    /**
+     * {@link #nearest(NDArray)} in the formulation that is fastest for the pass that follows: with
+     * {@code training}, forward + backward (stack and concat, whose gradients are slices added
+     * together); without, forward only (two broadcast copies). Both give the same values and are
+     * differentiable.
+     */
+    public static NDArray nearest(NDArray x, boolean training) {
         Shape s = x.getShape();
         Checks.require(s.dimension() == 4, "Upsample.nearest expects images (B, C, H, W), got %s", Checks.describe(s));
         long b = s.get(0);
         long c = s.get(1);
         long h = s.get(2);
         long w = s.get(3);
-        return x.reshape(b, c, h, 1, w, 1)
-                .broadcast(b, c, h, 2, w, 2)          // (B, C, H, 2, W, 2), a view
-                .reshape(b, c, 2 * h, 2 * w);         // (B, C, 2H, 2W), copied
+        if (training) {
+            NDArray columns = NDArrays.stack(new NDList(x, x), 4).reshape(b, c, h, 1, 2 * w); // (B, C, H, 1, 2W)
+            return NDArrays.concat(new NDList(columns, columns), 3).reshape(b, c, 2 * h, 2 * w);
+        }
+        NDArray columns = x.reshape(b, c, h, w, 1).broadcast(b, c, h, w, 2).reshape(b, c, h, 1, 2 * w);
+        return columns.broadcast(b, c, h, 2, 2 * w).reshape(b, c, 2 * h, 2 * w);
     }
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         checkInput(x.getShape());
-        return conv.forward(ps, new NDList(nearest(x)), training);
+        return conv.forward(ps, new NDList(nearest(x, training)), training);
     }
 
     @Override

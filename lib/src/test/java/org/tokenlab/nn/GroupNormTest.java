@@ -86,6 +86,53 @@ class GroupNormTest {
     }
 
     @Test
+    void gradientsMatchTheFormulaOfMeansAndVariances() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(4);
+            NDArray x = m.randomNormal(1f, 3f, new Shape(3, 8, 5, 6), DataType.FLOAT32);
+            NDArray upstream = m.randomNormal(new Shape(3, 8, 5, 6));                 // d loss / d output
+            NDArray gamma = m.randomNormal(new Shape(8));
+            NDArray beta = m.randomNormal(new Shape(8));
+            GroupNorm norm = GroupNorm.builder().setGroups(4).setChannels(8).build();
+            norm.initialize(m, DataType.FLOAT32, x.getShape());
+            norm.getParameters().get("gamma").getArray().set(gamma.toFloatArray());
+            norm.getParameters().get("beta").getArray().set(beta.toFloatArray());
+            NDArray[] block = gradients(x, upstream, in -> norm.forward(new ParameterStore(m, false), new NDList(in), true)
+                    .singletonOrThrow(), norm.getParameters().get("gamma").getArray(), norm.getParameters().get("beta").getArray());
+            NDArray g = gamma.duplicate();
+            NDArray b = beta.duplicate();
+            NDArray[] formula = gradients(x, upstream, in -> {
+                NDArray grouped = in.reshape(3, 4, -1);
+                NDArray centered = grouped.sub(grouped.mean(new int[] {2}, true));
+                NDArray variance = centered.square().mean(new int[] {2}, true);
+                NDArray normalized = centered.div(variance.add(m.full(new Shape(), 1e-6f)).sqrt()).reshape(in.getShape());
+                return normalized.mul(g.reshape(1, 8, 1, 1)).add(b.reshape(1, 8, 1, 1));
+            }, g, b);
+            for (int i = 0; i < 4; i++) {
+                float error = block[i].sub(formula[i]).abs().max().getFloat();
+                assertTrue(error < 1e-4f, new String[] {"output", "input gradient", "gamma gradient", "beta gradient"}[i]
+                        + " differs by " + error);
+            }
+        }
+    }
+
+    /** The output of {@code f(x)} and the gradients of {@code sum(f(x) * upstream)} for x, gamma and beta. */
+    private static NDArray[] gradients(NDArray x, NDArray upstream, java.util.function.UnaryOperator<NDArray> f,
+            NDArray gamma, NDArray beta) {
+        NDArray in = x.duplicate();
+        for (NDArray a : new NDArray[] {in, gamma, beta}) {
+            a.setRequiresGradient(true);
+        }
+        NDArray out;
+        try (ai.djl.training.GradientCollector gc = x.getManager().getEngine().newGradientCollector()) {
+            out = f.apply(in);
+            gc.backward(out.mul(upstream).sum());
+        }
+        return new NDArray[] {out.stopGradient(), in.getGradient().duplicate(), gamma.getGradient().duplicate(),
+                beta.getGradient().duplicate()};
+    }
+
+    @Test
     void channelCountThatGroupsDoNotDivideIsExplained() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> GroupNorm.builder().setGroups(32).setChannels(48).build());

@@ -10,6 +10,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,34 @@ class ResamplingTest {
             assertEquals(x.get(new NDIndex("1, 0, 2, 1")).getFloat(), up.get(new NDIndex("1, 0, 4, 3")).getFloat());
             assertEquals(x, up.get(new NDIndex(":, :, ::2, ::2")));
             assertEquals(x, up.get(new NDIndex(":, :, 1::2, 1::2")));
+        }
+    }
+
+    @Test
+    void nearestForTrainingAndForEvaluationAgree() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(5);
+            NDArray x = m.randomNormal(new Shape(2, 3, 5, 4));
+            assertEquals(Upsample.nearest(x, false), Upsample.nearest(x, true));
+            assertEquals(new Shape(2, 3, 10, 8), Upsample.nearest(x, false).getShape());
+        }
+    }
+
+    @Test
+    void nearestGradientSumsTheFourCopiesOfEachPixel() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(6);
+            NDArray upstream = m.randomNormal(new Shape(2, 3, 8, 6));          // d loss / d output
+            NDArray expected = upstream.reshape(2, 3, 4, 2, 3, 2).sum(new int[] {3, 5});
+            for (boolean training : new boolean[] {true, false}) {
+                NDArray x = m.randomNormal(new Shape(2, 3, 4, 3));
+                x.setRequiresGradient(true);
+                try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                    gc.backward(Upsample.nearest(x, training).mul(upstream).sum());
+                }
+                NDArray error = x.getGradient().sub(expected).abs().max();
+                assertEquals(0f, error.getFloat(), 1e-5f, "training " + training);
+            }
         }
     }
 

@@ -1,0 +1,321 @@
+#!/usr/bin/env python3
+"""PyTorch twins of the models that `./tokenlab bench compare` times, and a worker that times them.
+
+Each model mirrors its Java counterpart layer for layer (org.tokenlab.nn and the small networks in
+org.tokenlab.bench.compare): same shapes, same parameter count, same loss, Adam with lr 1e-3.
+
+The Java driver starts this file with /usr/bin/python3 and talks to it one line at a time:
+
+    threads N M        intra-op and inter-op threads   -> ok threads=N interop=M torch=VERSION
+    setup MODEL        build MODEL, one fixed batch    -> ok params=P
+    run STEPS          time STEPS steps                -> ok MS MS ... (milliseconds per step)
+    rss                resident memory of this process -> ok KIB
+    quit
+
+Anything that fails answers `error MESSAGE` on one line. Run it by hand with `--selftest [THREADS]`
+(default 2) to time every model briefly.
+"""
+
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+# the VQGAN of VqganConfig.defaults(): widths 32, 64, 64, one residual block per level, attention
+# at the lowest level, 8 groups, latent 64; VectorQuantizer with 256 codes of dimension 16
+IMAGE_CHANNELS, BASE, MULTIPLIERS, RESIDUAL_BLOCKS, GROUPS, LATENT = 1, 32, (1, 2, 2), 1, 8, 64
+CODES, CODE_DIM, BETA = 256, 16, 0.25
+EPS = 1e-6  # GroupNorm eps, as org.tokenlab.nn.GroupNorm (VQGAN)
+
+
+def norm(channels):
+    return nn.GroupNorm(GROUPS, channels, eps=EPS)
+
+
+class ResidualBlock(nn.Module):
+    """GroupNorm, swish, conv3x3, GroupNorm, swish, conv3x3, plus the input (1x1 conv when widths differ)."""
+
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.norm1, self.conv1 = norm(cin), nn.Conv2d(cin, cout, 3, padding=1)
+        self.norm2, self.conv2 = norm(cout), nn.Conv2d(cout, cout, 3, padding=1)
+        self.shortcut = nn.Conv2d(cin, cout, 1) if cin != cout else None
+
+    def forward(self, x):
+        h = self.conv1(F.silu(self.norm1(x)))
+        h = self.conv2(F.silu(self.norm2(h)))
+        return (x if self.shortcut is None else self.shortcut(x)) + h
+
+
+class SelfAttention2d(nn.Module):
+    """Single-head attention over the H*W positions with 1x1 q, k, v, output projection and residual."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.norm = norm(c)
+        self.q, self.k, self.v, self.proj_out = (nn.Conv2d(c, c, 1) for _ in range(4))
+
+    def forward(self, x):
+        b, c, hh, ww = x.shape
+        h = self.norm(x)
+        q = self.q(h).reshape(b, c, hh * ww)
+        k = self.k(h).reshape(b, c, hh * ww)
+        v = self.v(h).reshape(b, c, hh * ww)
+        weights = torch.softmax(q.transpose(1, 2).bmm(k) * (c ** -0.5), dim=2)  # (B, N, N)
+        attended = v.bmm(weights.transpose(1, 2)).reshape(b, c, hh, ww)
+        return x + self.proj_out(attended)
+
+
+class Downsample(nn.Module):
+    """Pad right and bottom by one, conv3x3 stride 2 without padding (VQGAN)."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3, stride=2)
+
+    def forward(self, x):
+        return self.conv(F.pad(x, (0, 1, 0, 1)))
+
+
+class Upsample(nn.Module):
+    """Nearest-neighbour resize by 2, then a same-size conv3x3."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3, padding=1)
+
+    def forward(self, x):
+        return self.conv(F.interpolate(x, scale_factor=2.0, mode="nearest"))
+
+
+def widths():
+    return [BASE * m for m in MULTIPLIERS]
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        layers, c = [nn.Conv2d(IMAGE_CHANNELS, BASE, 3, padding=1)], BASE
+        for i, out in enumerate(widths()):
+            lowest = i == len(MULTIPLIERS) - 1
+            for _ in range(RESIDUAL_BLOCKS):
+                layers.append(ResidualBlock(c, out))
+                c = out
+                if lowest:
+                    layers.append(SelfAttention2d(c))
+            if not lowest:
+                layers.append(Downsample(c))
+        layers += [ResidualBlock(c, c), SelfAttention2d(c), ResidualBlock(c, c)]
+        self.trunk = nn.Sequential(*layers)
+        self.norm_out, self.conv_out = norm(c), nn.Conv2d(c, LATENT, 3, padding=1)
+
+    def forward(self, x):
+        return self.conv_out(F.silu(self.norm_out(self.trunk(x))))
+
+
+class Decoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        c = widths()[-1]
+        layers = [nn.Conv2d(LATENT, c, 3, padding=1), ResidualBlock(c, c), SelfAttention2d(c), ResidualBlock(c, c)]
+        for i in reversed(range(len(MULTIPLIERS))):
+            out = widths()[i]
+            for _ in range(RESIDUAL_BLOCKS + 1):
+                layers.append(ResidualBlock(c, out))
+                c = out
+                if i == len(MULTIPLIERS) - 1:
+                    layers.append(SelfAttention2d(c))
+            if i > 0:
+                layers.append(Upsample(c))
+        self.trunk = nn.Sequential(*layers)
+        self.norm_out, self.conv_out = norm(c), nn.Conv2d(c, IMAGE_CHANNELS, 3, padding=1)
+
+    def forward(self, z):
+        return self.conv_out(F.silu(self.norm_out(self.trunk(z))))
+
+
+class VectorQuantizer(nn.Module):
+    """Nearest code by ||e||^2 - 2 z e^T, straight-through output, loss ||sg[z] - e||^2 + beta ||z - sg[e]||^2."""
+
+    def __init__(self):
+        super().__init__()
+        self.codebook = nn.Parameter(torch.empty(CODES, CODE_DIM).uniform_(-1 / CODES, 1 / CODES))
+
+    def forward(self, features):  # (B, D, h, w)
+        b, d, h, w = features.shape
+        z = features.permute(0, 2, 3, 1).reshape(-1, d)  # (N, D)
+        distances = torch.addmm((self.codebook ** 2).sum(1), z, self.codebook.t(), alpha=-2)  # (N, K)
+        ids = distances.argmin(1)
+        q = self.codebook[ids]
+        loss = F.mse_loss(q, z.detach()) + BETA * F.mse_loss(z, q.detach())
+        quantized = z + (q - z).detach()
+        return quantized.reshape(b, h, w, d).permute(0, 3, 1, 2), ids.reshape(b, h, w), loss
+
+    def codes(self, ids):  # (B, h, w) -> (B, D, h, w)
+        return self.codebook[ids].permute(0, 3, 1, 2)
+
+
+class Vqgan(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = Encoder()
+        self.quant_conv = nn.Conv2d(LATENT, CODE_DIM, 1)
+        self.quantizer = VectorQuantizer()
+        self.post_quant_conv = nn.Conv2d(CODE_DIM, LATENT, 1)
+        self.decoder = Decoder()
+
+    def forward(self, x):
+        quantized, ids, loss = self.quantizer(self.quant_conv(self.encoder(x)))
+        return self.decoder(self.post_quant_conv(quantized)), ids, loss
+
+    def encode(self, x):
+        return self.quantizer(self.quant_conv(self.encoder(x)))[1]
+
+    def decode(self, ids):
+        return self.decoder(self.post_quant_conv(self.quantizer.codes(ids)))
+
+
+def conv_stack():
+    """Four 3x3 convolutions 1 -> 64 -> 64 -> 64 -> 1 with ReLU between."""
+    return nn.Sequential(nn.Conv2d(1, 64, 3, padding=1), nn.ReLU(), nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(),
+                         nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(), nn.Conv2d(64, 1, 3, padding=1))
+
+
+class ConvAutoencoder(nn.Module):
+    """Two strided 3x3 convolutions down (1 -> 32 -> 64), two nearest resizes each followed by a 3x3 conv up."""
+
+    def __init__(self):
+        super().__init__()
+        self.down1 = nn.Conv2d(1, 32, 3, stride=2, padding=1)
+        self.down2 = nn.Conv2d(32, 64, 3, stride=2, padding=1)
+        self.up1 = nn.Conv2d(64, 32, 3, padding=1)
+        self.up2 = nn.Conv2d(32, 1, 3, padding=1)
+
+    def forward(self, x):
+        h = F.relu(self.down2(F.relu(self.down1(x))))
+        h = F.relu(self.up1(F.interpolate(h, scale_factor=2.0, mode="nearest")))
+        return self.up2(F.interpolate(h, scale_factor=2.0, mode="nearest"))
+
+
+def pixels(*shape):
+    return torch.rand(*shape) * 2 - 1
+
+
+class Training:
+    """One training step: forward, loss, zero the gradients, backward, Adam; the loss is read back."""
+
+    def __init__(self, model, batch, loss):
+        self.model, self.batch, self.loss = model, batch, loss
+        self.optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+
+    def step(self):
+        loss = self.loss(self.model, self.batch)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+        return loss.item()
+
+
+class Inference:
+    """One forward pass without gradient."""
+
+    def __init__(self, model, batch, forward):
+        self.model, self.batch, self.forward = model, batch, forward
+        model.eval()
+
+    def step(self):
+        with torch.no_grad():
+            return float(self.forward(self.model, self.batch).reshape(-1)[0])
+
+
+def vqgan_loss(model, x):
+    reconstruction, _, quantizer_loss = model(x)
+    return F.l1_loss(reconstruction, x) + quantizer_loss
+
+
+def mse_loss(model, x):
+    return F.mse_loss(model(x), x)
+
+
+MODELS = {
+    "vqgan-train": lambda: Training(Vqgan(), pixels(32, 1, 32, 32), vqgan_loss),
+    "vqgan-forward": lambda: Inference(Vqgan(), pixels(32, 1, 32, 32), lambda m, x: m.decode(m.encode(x))),
+    "conv-stack-train": lambda: Training(conv_stack(), pixels(32, 1, 32, 32), mse_loss),
+    "autoencoder-train": lambda: Training(ConvAutoencoder(), pixels(64, 1, 32, 32), mse_loss),
+    "conv-forward": lambda: Inference(nn.Conv2d(64, 64, 3, padding=1), torch.randn(64, 64, 16, 16), lambda m, x: m(x)),
+}
+
+
+def parameter_count(work):
+    return sum(p.numel() for p in work.model.parameters())
+
+
+def resident_kib():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return -1
+
+
+def answer(words, state):
+    if words[0] == "threads" and len(words) == 3:
+        torch.set_num_threads(int(words[1]))
+        try:
+            torch.set_num_interop_threads(int(words[2]))
+        except RuntimeError:  # allowed only before the first parallel work; keep what is set
+            pass
+        return "threads=%d interop=%d torch=%s" % (torch.get_num_threads(), torch.get_num_interop_threads(),
+                                                    torch.__version__)
+    if words[0] == "setup" and len(words) == 2:
+        if words[1] not in MODELS:
+            raise ValueError("unknown model %s; known: %s" % (words[1], " ".join(MODELS)))
+        torch.manual_seed(0)
+        state["work"] = MODELS[words[1]]()
+        return "params=%d" % parameter_count(state["work"])
+    if words[0] == "run" and len(words) == 2:
+        if "work" not in state:
+            raise ValueError("run before setup")
+        times = []
+        for _ in range(int(words[1])):
+            start = time.perf_counter()
+            state["work"].step()
+            times.append((time.perf_counter() - start) * 1000)
+        return " ".join("%.3f" % t for t in times)
+    if words[0] == "rss" and len(words) == 1:
+        return str(resident_kib())
+    raise ValueError("unknown command: " + " ".join(words))
+
+
+def serve():
+    state = {}
+    for line in sys.stdin:
+        words = line.split()
+        if not words:
+            continue
+        if words[0] == "quit":
+            break
+        try:
+            reply = "ok " + answer(words, state)
+        except Exception as e:  # the driver prints the message and stops
+            reply = "error " + (str(e) or type(e).__name__).replace("\n", " ")
+        sys.stdout.write(reply + "\n")
+        sys.stdout.flush()
+
+
+def selftest(threads):
+    print(answer(["threads", threads, "1"], {}))
+    for name in MODELS:
+        state = {}
+        params = answer(["setup", name], state)
+        times = sorted(float(t) for t in answer(["run", "12"], state).split())
+        print("%-18s %s  median %.1f ms" % (name, params, times[len(times) // 2]))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--selftest"]:
+        selftest(sys.argv[2] if len(sys.argv) > 2 else "2")
+    else:
+        serve()
