@@ -40,6 +40,17 @@ public final class TrainingLoop {
     /** As {@link #run(NDManager, int, int, TrainingProgress, Step)}, recording into an existing {@code log}. */
     public static TrainingLog run(NDManager manager, int steps, int logEvery, TrainingProgress progress, TrainingLog log,
             Step step) {
+        return run(manager, 1, steps, logEvery, progress, log, step);
+    }
+
+    /**
+     * Continues a run: steps {@code firstStep .. firstStep + steps - 1} (the numbers the step function
+     * and the log see), for a second phase recorded in the same {@code log}; the progress counts
+     * this phase's {@code steps}.
+     */
+    public static TrainingLog run(NDManager manager, int firstStep, int steps, int logEvery, TrainingProgress progress,
+            TrainingLog log, Step step) {
+        Checks.require(firstStep >= 1, "firstStep must be at least 1, got %d", firstStep);
         Checks.notNull(manager, "manager");
         Checks.positive(steps, "steps");
         Checks.positive(logEvery, "logEvery");
@@ -48,15 +59,16 @@ public final class TrainingLoop {
         Checks.notNull(step, "step");
         Checks.require(progress.total() == steps, "the progress counts %d steps but the loop runs %d; "
                 + "create it with the same total", progress.total(), steps);
-        for (int s = 1; s <= steps; s++) {
+        int last = firstStep + steps - 1;
+        for (int s = firstStep; s <= last; s++) {
             Map<String, Double> metrics;
             try (NDManager scope = manager.newSubManager()) {
                 metrics = step.run(s, scope);
             }
-            if (s % logEvery == 0 || s == steps) {
+            if (s % logEvery == 0 || s == last) {
                 log.record(s, metrics);
             }
-            progress.update(s, metrics);
+            progress.update(s - firstStep + 1, metrics);
         }
         return log;
     }

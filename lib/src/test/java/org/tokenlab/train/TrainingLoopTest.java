@@ -43,4 +43,19 @@ class TrainingLoopTest {
                 TrainingProgress.to("loop", 6, l -> {}), (step, scope) -> Map.of()));
         assertTrue(e.getMessage().contains("counts 6 steps but the loop runs 5"), e.getMessage());
     }
+
+    @Test
+    void aSecondPhaseContinuesTheStepNumbersInTheSameLog() {
+        TrainingLog log = TrainingLoop.run(manager, 20, 10, new TrainingProgress("run", 20, l -> {}, 0),
+                (step, scope) -> Map.of("a", 1.0));
+        List<Integer> seen = new ArrayList<>();
+        TrainingLoop.run(manager, 21, 15, 10, new TrainingProgress("phase 2", 15, l -> {}, 0), log, (step, scope) -> {
+            seen.add(step);
+            return Map.of("b", 2.0);
+        });
+        assertEquals(21, seen.get(0));
+        assertEquals(35, seen.get(seen.size() - 1));
+        assertEquals("[10, 20, 30, 35]", log.table().intColumn("step").asList().toString());
+        assertTrue(log.table().doubleColumn("b").isMissing(0));
+    }
 }
