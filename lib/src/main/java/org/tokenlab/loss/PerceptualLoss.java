@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import java.util.List;
 import org.tokenlab.internal.Checks;
+import org.tokenlab.internal.Scalars;
 
 /**
  * A perceptual loss in the style of LPIPS (Zhang et al. 2018), without its learned weights: for
@@ -28,7 +29,12 @@ import org.tokenlab.internal.Checks;
  */
 public final class PerceptualLoss {
 
-    /** Added to the channel norm before dividing, as LPIPS' {@code normalize_tensor}. */
+    /**
+     * Added to the squared channel norm under the square root. LPIPS' {@code normalize_tensor} adds
+     * its 1e-10 after the root instead; that form has an infinite derivative where a position's
+     * features are all zero (common after ReLU in a small network, on empty background), and the
+     * backward pass then multiplies infinity by zero and turns the gradients into NaN at random steps.
+     */
     public static final double EPSILON = 1e-10;
 
     private final FeatureNetwork network;
@@ -66,9 +72,9 @@ public final class PerceptualLoss {
         return NDArrays.concat(new NDList(layers)); // (L)
     }
 
-    /** Each position's channel vector (axis 1) divided by its length plus {@link #EPSILON}. */
+    /** Each position's channel vector (axis 1) divided by {@code sqrt(|x|^2 + EPSILON)}. */
     static NDArray normalizeChannels(NDArray features) {
-        NDArray norm = features.square().sum(new int[] {1}, true).sqrt().add(EPSILON);
+        NDArray norm = features.square().sum(new int[] {1}, true).add(Scalars.of(features, EPSILON)).sqrt();
         return features.div(norm);
     }
 

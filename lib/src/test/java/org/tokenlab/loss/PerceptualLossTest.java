@@ -70,4 +70,20 @@ class PerceptualLossTest {
             assertThrows(IllegalArgumentException.class, () -> new PerceptualLoss(null));
         }
     }
+
+    @Test
+    void allZeroFeaturePositionsGiveFiniteGradients() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray features = m.zeros(new ai.djl.ndarray.types.Shape(1, 4, 2, 2));
+            features.setRequiresGradient(true);
+            try (ai.djl.training.GradientCollector gc = m.getEngine().newGradientCollector()) {
+                NDArray normalized = PerceptualLoss.normalizeChannels(features);
+                gc.backward(normalized.sum());
+            }
+            float[] gradient = features.getGradient().toFloatArray();
+            for (float g : gradient) {
+                org.junit.jupiter.api.Assertions.assertTrue(Float.isFinite(g), "gradient " + java.util.Arrays.toString(gradient));
+            }
+        }
+    }
 }
