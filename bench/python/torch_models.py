@@ -8,7 +8,8 @@ The Java driver starts this file with /usr/bin/python3 and talks to it one line 
 
     threads N M        intra-op and inter-op threads   -> ok threads=N interop=M torch=VERSION
     setup MODEL        build MODEL, one fixed batch    -> ok params=P
-    run STEPS          time STEPS steps                -> ok MS MS ... (milliseconds per step)
+    run STEPS          time STEPS steps                -> ok WALL,CPU WALL,CPU ... (milliseconds per step:
+                                                          elapsed, and CPU time of this process)
     rss                resident memory of this process -> ok KIB
     quit
 
@@ -280,10 +281,10 @@ def answer(words, state):
             raise ValueError("run before setup")
         times = []
         for _ in range(int(words[1])):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             state["work"].step()
-            times.append((time.perf_counter() - start) * 1000)
-        return " ".join("%.3f" % t for t in times)
+            times.append("%.3f,%.3f" % ((time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000))
+        return " ".join(times)
     if words[0] == "rss" and len(words) == 1:
         return str(resident_kib())
     raise ValueError("unknown command: " + " ".join(words))
@@ -310,7 +311,7 @@ def selftest(threads):
     for name in MODELS:
         state = {}
         params = answer(["setup", name], state)
-        times = sorted(float(t) for t in answer(["run", "12"], state).split())
+        times = sorted(float(t.split(",")[0]) for t in answer(["run", "12"], state).split())
         print("%-18s %s  median %.1f ms" % (name, params, times[len(times) // 2]))
 
 

@@ -11,6 +11,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
 
 /**
@@ -79,7 +80,7 @@ public final class ResidualBlock extends AbstractBlock {
         }
         h = conv2.forward(ps, new NDList(h), training).singletonOrThrow();
         NDArray skip = shortcut == null ? x : shortcut.forward(ps, new NDList(x), training).singletonOrThrow();
-        return new NDList(skip.add(h));
+        return new NDList(Autograd.isRecording(x) ? skip.add(h) : h.addi(skip)); // h is ours: in place in inference
     }
 
     @Override

@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
 
 /**
@@ -66,11 +67,13 @@ public final class SelfAttention2d extends AbstractBlock {
         // the scale is a tensor that owns its memory: DJL's div(Number) wraps a Java buffer that is
         // closed right away, and backward later reads garbage from it (random NaN gradients)
         NDArray scale = x.getManager().full(new Shape(), (float) (1 / Math.sqrt(channels)), x.getDataType());
-        NDArray scores = q.transpose(0, 2, 1).matMul(k).mul(scale);                                   // (B, N, N): [query, key]
+        boolean recording = Autograd.isRecording(x);                                                  // else in place
+        NDArray products = q.transpose(0, 2, 1).matMul(k);                                           // (B, N, N): [query, key]
+        NDArray scores = recording ? products.mul(scale) : products.muli(scale);
         NDArray weights = scores.softmax(2);                                                          // rows sum to 1
         NDArray attended = v.matMul(weights.transpose(0, 2, 1)).reshape(s);                            // (B, C, H, W)
         NDArray out = projection.forward(ps, new NDList(attended), training).singletonOrThrow();
-        return new NDList(x.add(out));
+        return new NDList(recording ? x.add(out) : out.addi(x));
     }
 
     @Override

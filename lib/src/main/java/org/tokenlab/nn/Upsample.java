@@ -10,6 +10,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
 
 /**
@@ -17,8 +18,8 @@ import org.tokenlab.internal.Checks;
  * that keeps the channels, {@code (B, C, H, W) -> (B, C, 2H, 2W)}, as VQGAN's {@code Upsample}
  * ({@code F.interpolate(x, scale_factor=2.0, mode="nearest")} then {@code conv3x3}).
  *
- * <p>{@link #nearest} does the resize with copies and broadcasts, written two ways for the two
- * uses, with equal values. On the CPU engine (libtorch 2.7.1, 1 thread, {@code (64, 32, 16, 16)} to
+ * <p>{@link #nearest} does the resize with copies and broadcasts, written two ways for training
+ * and for evaluation, with equal values. On the CPU engine (libtorch 2.7.1, 1 thread, {@code (64, 32, 16, 16)} to
  * {@code (64, 32, 32, 32)}; see docs/BENCHMARKS.md) forward + backward took 8.9 ms with {@code stack}
  * and {@code concat} (training), 14.5 ms with the engine's nearest interpolation (which converts to
  * channels-last and back) and 35 ms with one six-axis broadcast (its backward sums over two inner
@@ -51,26 +52,18 @@ public final class Upsample extends AbstractBlock {
     /**
      * Nearest-neighbour resize by 2 of images {@code (B, C, H, W)}: output {@code (B, C, 2H, 2W)} with
      * {@code out[b, c, i, j] = x[b, c, i / 2, j / 2]}, owned by {@code x}'s manager; differentiable.
-     * The same as {@code nearest(x, true)}.
+     * While autograd records (training) it uses the formulation with the fastest forward + backward
+     * (stack and concat, whose gradients are slices added together), otherwise the one with the
+     * fastest forward (two broadcast copies); the values are the same.
      */
     public static NDArray nearest(NDArray x) {
-        return nearest(x, true);
-    }
-
-    /**
-     * {@link #nearest(NDArray)} in the formulation that is fastest for the pass that follows: with
-     * {@code training}, forward + backward (stack and concat, whose gradients are slices added
-     * together); without, forward only (two broadcast copies). Both give the same values and are
-     * differentiable.
-     */
-    public static NDArray nearest(NDArray x, boolean training) {
         Shape s = x.getShape();
         Checks.require(s.dimension() == 4, "Upsample.nearest expects images (B, C, H, W), got %s", Checks.describe(s));
         long b = s.get(0);
         long c = s.get(1);
         long h = s.get(2);
         long w = s.get(3);
-        if (training) {
+        if (Autograd.isRecording(x)) {
             NDArray columns = NDArrays.stack(new NDList(x, x), 4).reshape(b, c, h, 1, 2 * w); // (B, C, H, 1, 2W)
             return NDArrays.concat(new NDList(columns, columns), 3).reshape(b, c, 2 * h, 2 * w);
         }
@@ -82,7 +75,7 @@ public final class Upsample extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         checkInput(x.getShape());
-        return conv.forward(ps, new NDList(nearest(x, training)), training);
+        return conv.forward(ps, new NDList(nearest(x)), training);
     }
 
     @Override

@@ -37,20 +37,22 @@ public final class CompareMain {
         // read by the PyTorch engine when it loads, which is below
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(options.threads()));
         System.setProperty("ai.djl.pytorch.num_interop_threads", Integer.toString(options.interopThreads()));
-        TorchWorker torch = startTorch(options, out);
+        TorchWorker torch = options.memoryOnly() ? null : startTorch(options, out);
         List<ComparisonResult> results = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             out.printf(Locale.ROOT, "Java:    DJL %s, libtorch %s, intra-op threads %d, inter-op threads %d, %s%n",
                     Engine.getDjlVersion(), Engine.getInstance().getVersion(), JniUtils.getNumThreads(),
                     JniUtils.getNumInteropThreads(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-            out.printf(Locale.ROOT, "machine: %d cores, OMP_WAIT_POLICY=%s; medians in ms per step, ratio = Java / PyTorch%n%n",
+            out.printf(Locale.ROOT, "machine: %d cores, OMP_WAIT_POLICY=%s; medians in ms per step (elapsed, and CPU time of the process), ratio = Java / PyTorch%n%n",
                     Runtime.getRuntime().availableProcessors(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"));
-            for (Model model : options.models()) {
+            for (Model model : options.memoryOnly() ? List.<Model>of() : options.models()) {
                 out.printf(Locale.ROOT, "%s: %s ...%n", model.id(), model.description());
                 results.add(Comparison.run(model, torch, manager, options));
             }
-            out.println();
-            ResultTable.print(out, results);
+            if (!results.isEmpty()) {
+                out.println();
+                ResultTable.print(out, results);
+            }
             if (torch != null) {
                 out.printf(Locale.ROOT, "PyTorch worker resident memory after its rounds: %d MiB%n", torch.residentMiB());
             }

@@ -19,9 +19,10 @@ import java.util.List;
  * @param python the python that runs the PyTorch side
  * @param torchScript bench/python/torch_models.py
  * @param javaOnly time the Java side alone
+ * @param memoryOnly skip the comparison, run only the resident-memory check
  */
 record CompareOptions(List<Model> models, int rounds, double roundSeconds, int warmupSteps, int threads,
-        int interopThreads, int memorySteps, Path python, Path torchScript, boolean javaOnly) {
+        int interopThreads, int memorySteps, Path python, Path torchScript, boolean javaOnly, boolean memoryOnly) {
 
     static final String USAGE = """
             usage: ./tokenlab bench compare [OPTIONS]
@@ -35,6 +36,7 @@ record CompareOptions(List<Model> models, int rounds, double roundSeconds, int w
               --python PATH        python with torch (default /usr/bin/python3)
               --torch-script PATH  the PyTorch models (default bench/python/torch_models.py)
               --java-only          time the Java side alone
+              --memory-only        only the resident-memory check (with --memory-steps)
             """.formatted(Model.ids(), Runtime.getRuntime().availableProcessors());
 
     static CompareOptions parse(String... args) {
@@ -48,6 +50,7 @@ record CompareOptions(List<Model> models, int rounds, double roundSeconds, int w
         Path python = Path.of("/usr/bin/python3");
         Path script = Path.of("bench/python/torch_models.py");
         boolean javaOnly = false;
+        boolean memoryOnly = false;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             String value = null;
@@ -56,8 +59,12 @@ record CompareOptions(List<Model> models, int rounds, double roundSeconds, int w
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
             }
-            if (name.equals("--java-only")) {
-                javaOnly = true;
+            if (name.equals("--java-only") || name.equals("--memory-only")) {
+                if (value != null) {
+                    throw new IllegalArgumentException(name + " takes no value, got '" + value + "'");
+                }
+                javaOnly |= name.equals("--java-only");
+                memoryOnly |= name.equals("--memory-only");
                 continue;
             }
             if (value == null) {
@@ -79,8 +86,11 @@ record CompareOptions(List<Model> models, int rounds, double roundSeconds, int w
                 default -> throw new IllegalArgumentException(known(name) + " is not an option");
             }
         }
+        if (memoryOnly && memorySteps == 0) {
+            throw new IllegalArgumentException("--memory-only needs --memory-steps above 0");
+        }
         return new CompareOptions(models, rounds, roundSeconds, warmup, threads, interop, memorySteps, python, script,
-                javaOnly);
+                javaOnly, memoryOnly);
     }
 
     private static String known(String name) {

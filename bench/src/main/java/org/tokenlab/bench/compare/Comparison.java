@@ -16,10 +16,10 @@ final class Comparison {
         double loadBefore = LoadAverage.oneMinute();
         try (Workload java = model.create(manager)) {
             long torchParameters = -1;
-            double slowest = Timings.median(timeJava(java, options.warmupSteps()));
+            double slowest = Timings.median(timeJava(java, options.warmupSteps()).wallMillis());
             if (torch != null) {
                 torchParameters = Long.parseLong(torch.call("setup", model.id()).replace("params=", ""));
-                slowest = Math.max(slowest, Timings.median(torch.run(options.warmupSteps())));
+                slowest = Math.max(slowest, Timings.median(torch.run(options.warmupSteps()).wallMillis()));
             }
             int steps = (int) Math.max(2, Math.min(1000, Math.round(options.roundSeconds() * 1000 / slowest)));
             Timings javaTimes = new Timings();
@@ -39,14 +39,17 @@ final class Comparison {
         }
     }
 
-    /** Milliseconds of each of {@code steps} Java steps. */
-    static double[] timeJava(Workload java, int steps) {
-        double[] millis = new double[steps];
+    /** Elapsed and CPU milliseconds of each of {@code steps} Java steps. */
+    static StepTimes timeJava(Workload java, int steps) {
+        double[] wall = new double[steps];
+        double[] cpu = new double[steps];
         for (int i = 0; i < steps; i++) {
             long start = System.nanoTime();
+            long cpuStart = ProcessCpu.nanos();
             java.step();
-            millis[i] = (System.nanoTime() - start) / 1e6;
+            cpu[i] = (ProcessCpu.nanos() - cpuStart) / 1e6;
+            wall[i] = (System.nanoTime() - start) / 1e6;
         }
-        return millis;
+        return new StepTimes(wall, cpu);
     }
 }

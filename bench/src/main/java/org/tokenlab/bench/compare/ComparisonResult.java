@@ -18,8 +18,13 @@ record ComparisonResult(Model model, long javaParameters, long torchParameters, 
         return !hasTorch() || javaParameters == torchParameters;
     }
 
-    /** Java's median over PyTorch's median: below 1 means Java is faster. */
+    /** Java's median elapsed time over PyTorch's: below 1 means Java is faster. */
     double ratio() {
         return hasTorch() ? java.median() / torch.median() : Double.NaN;
+    }
+
+    /** The same for the CPU time per step, which other load on the machine disturbs less. */
+    double cpuRatio() {
+        return hasTorch() ? java.cpuMedian() / torch.cpuMedian() : Double.NaN;
     }
 }

@@ -4,26 +4,30 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 
-/** Prints the comparison as a fixed-width table: one row per model, medians in ms per step. */
+/**
+ * Prints the comparison as a fixed-width table, one row per model: median elapsed milliseconds per
+ * step of each side and their ratio, the same for CPU milliseconds, the spread of the rounds, and
+ * the machine's load average before and after.
+ */
 final class ResultTable {
 
-    private static final String ROW = "%-18s %23s %9s %9s %7s  %-27s %s%n";
+    private static final String ROW = "%-18s %21s %8s %8s %6s %8s %8s %6s  %-24s %s%n";
 
     private ResultTable() {}
 
     static void print(PrintStream out, List<ComparisonResult> results) {
-        out.printf(Locale.ROOT, ROW, "model", "parameters Java/torch", "Java ms", "torch ms", "ratio",
-                "round medians Java | torch", "steps x rounds, load");
+        out.printf(Locale.ROOT, ROW, "", "", "elapsed", "", "", "CPU", "", "", "", "");
+        out.printf(Locale.ROOT, ROW, "model", "parameters Java/torch", "Java", "torch", "ratio", "Java", "torch", "ratio",
+                "rounds Java | torch", "steps x rounds, load");
         for (ComparisonResult r : results) {
-            out.printf(Locale.ROOT, ROW, r.model().id(), parameters(r), ms(r.java().median()),
-                    r.hasTorch() ? ms(r.torch().median()) : "-", r.hasTorch() ? String.format(Locale.ROOT, "%.2f", r.ratio()) : "-",
-                    spread(r.java()) + (r.hasTorch() ? " | " + spread(r.torch()) : ""),
-                    String.format(Locale.ROOT, "%d x %d, %.1f-%.1f", r.stepsPerRound(), rounds(r), r.loadBefore(), r.loadAfter()));
+            boolean t = r.hasTorch();
+            out.printf(Locale.ROOT, ROW, r.model().id(), parameters(r),
+                    ms(r.java().median()), t ? ms(r.torch().median()) : "-", t ? ratio(r.ratio()) : "-",
+                    ms(r.java().cpuMedian()), t ? ms(r.torch().cpuMedian()) : "-", t ? ratio(r.cpuRatio()) : "-",
+                    spread(r.java()) + (t ? " | " + spread(r.torch()) : ""),
+                    String.format(Locale.ROOT, "%d x %d, %.1f-%.1f", r.stepsPerRound(), r.java().roundCount(),
+                            r.loadBefore(), r.loadAfter()));
         }
-    }
-
-    private static int rounds(ComparisonResult r) {
-        return r.java().roundCount();
     }
 
     private static String parameters(ComparisonResult r) {
@@ -32,6 +36,10 @@ final class ResultTable {
         }
         return String.format(Locale.ROOT, "%,d%s%,d", r.javaParameters(), r.parametersMatch() ? "=" : " != ",
                 r.torchParameters());
+    }
+
+    private static String ratio(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static String ms(double v) {

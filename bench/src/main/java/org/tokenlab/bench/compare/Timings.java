@@ -3,33 +3,46 @@ package org.tokenlab.bench.compare;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
-/** One side's step times in milliseconds, kept per round: the median over all steps and the spread of rounds. */
+/**
+ * One side's step times in milliseconds, kept per round: medians over all steps (elapsed and CPU)
+ * and the spread of the rounds' elapsed medians.
+ */
 final class Timings {
 
-    private final List<double[]> rounds = new ArrayList<>();
+    private final List<StepTimes> rounds = new ArrayList<>();
 
-    void addRound(double[] stepMillis) {
-        rounds.add(stepMillis.clone());
+    void addRound(StepTimes round) {
+        rounds.add(round);
     }
 
     int roundCount() {
         return rounds.size();
     }
 
-    /** The median step time over every round. */
+    /** The median elapsed time of a step over every round. */
     double median() {
-        return median(rounds.stream().flatMapToDouble(Arrays::stream).toArray());
+        return median(all(StepTimes::wallMillis));
     }
 
-    /** The fastest round's median. */
+    /** The median CPU time of a step over every round. */
+    double cpuMedian() {
+        return median(all(StepTimes::cpuMillis));
+    }
+
+    /** The fastest round's median elapsed time. */
     double fastestRound() {
-        return rounds.stream().mapToDouble(Timings::median).min().orElse(Double.NaN);
+        return rounds.stream().mapToDouble(r -> median(r.wallMillis())).min().orElse(Double.NaN);
     }
 
-    /** The slowest round's median. */
+    /** The slowest round's median elapsed time. */
     double slowestRound() {
-        return rounds.stream().mapToDouble(Timings::median).max().orElse(Double.NaN);
+        return rounds.stream().mapToDouble(r -> median(r.wallMillis())).max().orElse(Double.NaN);
+    }
+
+    private double[] all(Function<StepTimes, double[]> part) {
+        return rounds.stream().map(part).flatMapToDouble(Arrays::stream).toArray();
     }
 
     static double median(double[] values) {

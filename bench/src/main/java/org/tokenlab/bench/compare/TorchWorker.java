@@ -8,7 +8,6 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -90,10 +89,9 @@ final class TorchWorker implements AutoCloseable {
         }
     }
 
-    /** Times {@code steps} steps of the model set up last; milliseconds per step. */
-    double[] run(int steps) {
-        String reply = call("run", Integer.toString(steps));
-        return Arrays.stream(reply.split(" ")).mapToDouble(Double::parseDouble).toArray();
+    /** Times {@code steps} steps of the model set up last. */
+    StepTimes run(int steps) {
+        return StepTimes.parse(call("run", Integer.toString(steps)));
     }
 
     /** The worker's resident memory in MiB. */
