@@ -1,11 +1,11 @@
 package org.tokenlab.generate;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.tokenlab.internal.Checks;
+import org.tokenlab.internal.Slices;
 
 /**
  * The next-token loss of an autoregressive model: the mean over positions of
@@ -76,18 +76,12 @@ public final class CausalLoss {
         Checks.notNull(model, "model");
         checkSequence(sequences);
         Checks.positive(batchSize, "batchSize");
-        long n = sequences.getShape().get(0);
-        double sum = 0;
-        for (long start = 0; start < n; start += batchSize) {
-            long end = Math.min(n, start + batchSize);
-            try (NDManager scope = sequences.getManager().newSubManager()) {
-                NDArray batch = sequences.get(new NDIndex("{}:{}", start, end));
-                batch.attach(scope);
-                NDArray logits = model.logits(inputsOf(batch));
-                sum += crossEntropy(logits, targetsOf(batch), ignoreFirst).getFloat() * (end - start);
-            }
-        }
-        return sum / n;
+        double[] sum = new double[1];
+        Slices.forEach(sequences, batchSize, batch -> {
+            NDArray logits = model.logits(inputsOf(batch));
+            sum[0] += crossEntropy(logits, targetsOf(batch), ignoreFirst).getFloat() * batch.getShape().get(0);
+        });
+        return sum[0] / sequences.getShape().get(0);
     }
 
     private static void checkTargets(NDArray targets, long vocabulary) {

@@ -1,6 +1,5 @@
 package org.tokenlab.loss;
 
-import org.tokenlab.internal.Scopes;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -26,6 +25,8 @@ import java.util.List;
 import java.util.Random;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.HostValues;
+import org.tokenlab.internal.Scopes;
+import org.tokenlab.internal.Slices;
 
 /**
  * A small CNN for one-channel 32x32 digits (MNIST as {@code org.tokenlab.data.Mnist} gives them),
@@ -122,22 +123,15 @@ public final class DigitClassifier extends AbstractBlock implements FeatureNetwo
     public double accuracy(NDArray images, NDArray labels) {
         checkData(images, labels);
         long[] truth = HostValues.longs(labels);
-        long n = truth.length;
-        long correct = 0;
-        for (long start = 0; start < n; start += 500) {
-            long[] predicted;
-            try (NDManager scope = images.getManager().newSubManager()) {
-                NDArray batch = images.get(new NDIndex("{}:{}", start, Math.min(n, start + 500)));
-                batch.attach(scope);
-                predicted = HostValues.longs(predict(batch));
-            }
-            for (int i = 0; i < predicted.length; i++) {
-                if (predicted[i] == truth[(int) start + i]) {
-                    correct++;
+        long[] counts = new long[2]; // rows seen, correct
+        Slices.forEach(images, 500, batch -> {
+            for (long predicted : HostValues.longs(predict(batch))) {
+                if (predicted == truth[(int) counts[0]++]) {
+                    counts[1]++;
                 }
             }
-        }
-        return (double) correct / n;
+        });
+        return (double) counts[1] / truth.length;
     }
 
     private ParameterStore parameterStore(NDArray images) {

@@ -1,13 +1,13 @@
 package org.tokenlab.tokenizer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.HostValues;
+import org.tokenlab.internal.Slices;
 import org.tokenlab.metrics.CodebookUsage;
 import org.tokenlab.metrics.Psnr;
 import org.tokenlab.metrics.Ssim;
@@ -36,27 +36,18 @@ public record TokenizerEvaluation(int images, double psnr, double ssim, Codebook
         Checks.positive(batchSize, "batchSize");
         long n = images.getShape().get(0);
         Checks.require(n > 0, "TokenizerEvaluation needs at least one image, got shape %s", Checks.describe(images.getShape()));
-        double psnrSum = 0;
-        double ssimSum = 0;
+        double[] sums = new double[2]; // PSNR, SSIM
         List<long[]> ids = new ArrayList<>();
-        for (long start = 0; start < n; start += batchSize) {
-            try (NDManager scope = images.getManager().newSubManager()) {
-                NDArray batch = images.get(new NDIndex("{}:{}", start, Math.min(n, start + batchSize)));
-                batch.attach(scope);
-                NDArray tokens = tokenizer.encode(batch);
-                NDArray reconstruction = tokenizer.decode(tokens);
-                for (double p : Psnr.perImage(reconstruction, batch)) {
-                    psnrSum += p;
-                }
-                for (double s : Ssim.perImage(reconstruction, batch)) {
-                    ssimSum += s;
-                }
-                ids.add(HostValues.longs(tokens));
-            }
-        }
-        long[] all = ids.stream().flatMapToLong(java.util.Arrays::stream).toArray();
+        Slices.forEach(images, batchSize, batch -> {
+            NDArray tokens = tokenizer.encode(batch);
+            NDArray reconstruction = tokenizer.decode(tokens);
+            sums[0] += Arrays.stream(Psnr.perImage(reconstruction, batch)).sum();
+            sums[1] += Arrays.stream(Ssim.perImage(reconstruction, batch)).sum();
+            ids.add(HostValues.longs(tokens));
+        });
+        long[] all = ids.stream().flatMapToLong(Arrays::stream).toArray();
         CodebookUsage usage = CodebookUsage.of(all, tokenizer.quantizer().codebookSize());
-        return new TokenizerEvaluation(Math.toIntExact(n), psnrSum / n, ssimSum / n, usage);
+        return new TokenizerEvaluation(Math.toIntExact(n), sums[0] / n, sums[1] / n, usage);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.tokenlab.tokenizer;
 
 import ai.djl.ndarray.NDArray;
+import org.tokenlab.internal.Slices;
 import org.tokenlab.quantize.Quantizer;
 
 /**
@@ -30,11 +31,11 @@ public interface VisualTokenizer {
      * {@code (N, H/f, W/f)} belong to the pixels' manager.
      */
     default NDArray encode(NDArray pixels, int batchSize) {
-        return Batched.map(pixels, batchSize, this::encode);
+        return Slices.map(pixels, batchSize, this::encode);
     }
 
     /** {@link #decode} of token grids {@code (N, h, w)} in batches of at most {@code batchSize}. */
     default NDArray decode(NDArray ids, int batchSize) {
-        return Batched.map(ids, batchSize, this::decode);
+        return Slices.map(ids, batchSize, this::decode);
     }
 }

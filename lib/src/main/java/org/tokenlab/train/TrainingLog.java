@@ -59,8 +59,7 @@ public final class TrainingLog {
 
     /** The last recorded value of {@code metric}, NaN if none. */
     public synchronized double last(String metric) {
-        Checks.require(table.containsColumn(metric), "log '%s' has no metric '%s'; it has %s", table.name(), metric,
-                table.columnNames());
+        requireMetric(metric);
         return table.rowCount() == 0 ? Double.NaN : table.doubleColumn(metric).getDouble(table.rowCount() - 1);
     }
 
@@ -70,8 +69,7 @@ public final class TrainingLog {
      */
     public synchronized XYChart chart(String... metrics) {
         for (String metric : metrics) {
-            Checks.require(table.containsColumn(metric), "log '%s' has no metric '%s'; it has %s", table.name(), metric,
-                    table.columnNames());
+            requireMetric(metric);
         }
         String[] columns = new String[metrics.length + 1];
         columns[0] = "step";
@@ -79,5 +77,10 @@ public final class TrainingLog {
         Table selected = table.selectColumns(columns).dropRowsWithMissingValues();
         selected.setName(table.name());
         return TableCharts.line(selected, "step", metrics);
+    }
+
+    private void requireMetric(String metric) {
+        Checks.require(table.containsColumn(metric), "log '%s' has no metric '%s'; it has %s", table.name(), metric,
+                table.columnNames());
     }
 }
