@@ -8,8 +8,8 @@ The Java driver starts this file with /usr/bin/python3 and talks to it one line 
 
     threads N M        intra-op and inter-op threads   -> ok threads=N interop=M torch=VERSION
     setup MODEL        build MODEL, one fixed batch    -> ok params=P
-    run STEPS          time STEPS steps                -> ok WALL,CPU WALL,CPU ... (milliseconds per step:
-                                                          elapsed, and CPU time of this process)
+    run STEPS          time STEPS steps                -> ok CPU WALL WALL ... (milliseconds: this process's
+                                                          CPU time for all the steps, then each step's elapsed time)
     rss                resident memory of this process -> ok KIB
     quit
 
@@ -280,11 +280,12 @@ def answer(words, state):
         if "work" not in state:
             raise ValueError("run before setup")
         times = []
+        cpu = time.process_time()
         for _ in range(int(words[1])):
-            start, cpu = time.perf_counter(), time.process_time()
+            start = time.perf_counter()
             state["work"].step()
-            times.append("%.3f,%.3f" % ((time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000))
-        return " ".join(times)
+            times.append("%.3f" % ((time.perf_counter() - start) * 1000))
+        return "%.3f %s" % ((time.process_time() - cpu) * 1000, " ".join(times))
     if words[0] == "rss" and len(words) == 1:
         return str(resident_kib())
     raise ValueError("unknown command: " + " ".join(words))
@@ -311,7 +312,7 @@ def selftest(threads):
     for name in MODELS:
         state = {}
         params = answer(["setup", name], state)
-        times = sorted(float(t.split(",")[0]) for t in answer(["run", "12"], state).split())
+        times = sorted(float(t) for t in answer(["run", "12"], state).split()[1:])
         print("%-18s %s  median %.1f ms" % (name, params, times[len(times) // 2]))
 
 

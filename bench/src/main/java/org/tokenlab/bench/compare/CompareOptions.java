@@ -27,12 +27,12 @@ record CompareOptions(List<Model> models, int rounds, double roundSeconds, int w
     static final String USAGE = """
             usage: ./tokenlab bench compare [OPTIONS]
               --models A,B,...     models to compare (default all): %s
-              --rounds N           rounds per model, PyTorch and Java taking turns (default 5)
-              --round-seconds S    about how long one side's round lasts (default 1.5)
-              --warmup N           untimed steps of each side first (default 3)
+              --rounds N           rounds per model, PyTorch and Java taking turns (default 6)
+              --round-seconds S    about how long one side's round lasts (default 2)
+              --warmup N           untimed steps of each side first (default 5)
               --threads N          intra-op threads of both sides (default: the machine's %d cores)
               --interop N          inter-op threads of both sides (default 1)
-              --memory-steps N     VQGAN training steps for the resident-memory check, 0 to skip (default 300)
+              --memory-steps N     VQGAN training steps for the resident-memory check, 0 to skip (default 200)
               --python PATH        python with torch (default /usr/bin/python3)
               --torch-script PATH  the PyTorch models (default bench/python/torch_models.py)
               --java-only          time the Java side alone
@@ -41,12 +41,12 @@ record CompareOptions(List<Model> models, int rounds, double roundSeconds, int w
 
     static CompareOptions parse(String... args) {
         List<Model> models = List.of(Model.values());
-        int rounds = 5;
-        double roundSeconds = 1.5;
-        int warmup = 3;
+        int rounds = 6;
+        double roundSeconds = 2;
+        int warmup = 5;
         int threads = Runtime.getRuntime().availableProcessors();
         int interop = 1;
-        int memorySteps = 300;
+        int memorySteps = 200;
         Path python = Path.of("/usr/bin/python3");
         Path script = Path.of("bench/python/torch_models.py");
         boolean javaOnly = false;
@@ -77,7 +77,7 @@ record CompareOptions(List<Model> models, int rounds, double roundSeconds, int w
                 case "--models" -> models = models(value);
                 case "--rounds" -> rounds = integer(name, value, 1, 1000);
                 case "--round-seconds" -> roundSeconds = seconds(value);
-                case "--warmup" -> warmup = integer(name, value, 0, 1000);
+                case "--warmup" -> warmup = integer(name, value, 1, 1000);
                 case "--threads" -> threads = integer(name, value, 1, 1024);
                 case "--interop" -> interop = integer(name, value, 1, 1024);
                 case "--memory-steps" -> memorySteps = integer(name, value, 0, 1_000_000);

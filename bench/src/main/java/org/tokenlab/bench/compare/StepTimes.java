@@ -1,34 +1,35 @@
 package org.tokenlab.bench.compare;
 
 /**
- * One round of steps on one side: the elapsed milliseconds of each step and the CPU milliseconds
- * its process spent on it (all threads). On a busy machine the elapsed time depends on what else
- * runs; the CPU time much less, so the two together show how much of a slowdown was waiting.
+ * One round of steps on one side: the elapsed milliseconds of each step, and the CPU milliseconds
+ * its process spent on the whole round (all threads; read per round because the JVM's process CPU
+ * clock ticks in 10 ms). On a busy machine the elapsed time depends on what else runs, the CPU time
+ * much less, so the two together show how much of a slowdown was waiting.
  */
-record StepTimes(double[] wallMillis, double[] cpuMillis) {
+record StepTimes(double[] wallMillis, double roundCpuMillis) {
 
     StepTimes {
-        if (wallMillis.length != cpuMillis.length) {
-            throw new IllegalArgumentException("StepTimes needs one CPU time per step, got " + wallMillis.length
-                    + " elapsed and " + cpuMillis.length + " CPU times");
+        if (wallMillis.length == 0) {
+            throw new IllegalArgumentException("StepTimes needs at least one step");
         }
         wallMillis = wallMillis.clone();
-        cpuMillis = cpuMillis.clone();
     }
 
-    /** Parses the worker's {@code WALL,CPU WALL,CPU ...}. */
+    /** CPU milliseconds per step, averaged over the round. */
+    double cpuPerStep() {
+        return roundCpuMillis / wallMillis.length;
+    }
+
+    /** Parses the worker's {@code CPU WALL WALL ...}. */
     static StepTimes parse(String reply) {
-        String[] steps = reply.trim().split(" ");
-        double[] wall = new double[steps.length];
-        double[] cpu = new double[steps.length];
-        for (int i = 0; i < steps.length; i++) {
-            String[] pair = steps[i].split(",");
-            if (pair.length != 2) {
-                throw new IllegalStateException("the PyTorch worker sent '" + steps[i] + "' for a step; expected WALL,CPU");
-            }
-            wall[i] = Double.parseDouble(pair[0]);
-            cpu[i] = Double.parseDouble(pair[1]);
+        String[] words = reply.trim().split(" ");
+        if (words.length < 2) {
+            throw new IllegalStateException("the PyTorch worker sent '" + reply + "' for a round; expected CPU WALL WALL ...");
         }
-        return new StepTimes(wall, cpu);
+        double[] wall = new double[words.length - 1];
+        for (int i = 1; i < words.length; i++) {
+            wall[i - 1] = Double.parseDouble(words[i]);
+        }
+        return new StepTimes(wall, Double.parseDouble(words[0]));
     }
 }

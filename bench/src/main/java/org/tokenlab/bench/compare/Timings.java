@@ -3,11 +3,10 @@ package org.tokenlab.bench.compare;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Function;
 
 /**
- * One side's step times in milliseconds, kept per round: medians over all steps (elapsed and CPU)
- * and the spread of the rounds' elapsed medians.
+ * One side's step times in milliseconds, kept per round: the median elapsed time over all steps,
+ * the median over rounds of the CPU time per step, and the spread of the rounds' elapsed medians.
  */
 final class Timings {
 
@@ -23,12 +22,12 @@ final class Timings {
 
     /** The median elapsed time of a step over every round. */
     double median() {
-        return median(all(StepTimes::wallMillis));
+        return median(rounds.stream().flatMapToDouble(r -> Arrays.stream(r.wallMillis())).toArray());
     }
 
-    /** The median CPU time of a step over every round. */
+    /** The median over the rounds of the CPU time per step. */
     double cpuMedian() {
-        return median(all(StepTimes::cpuMillis));
+        return median(rounds.stream().mapToDouble(StepTimes::cpuPerStep).toArray());
     }
 
     /** The fastest round's median elapsed time. */
@@ -39,10 +38,6 @@ final class Timings {
     /** The slowest round's median elapsed time. */
     double slowestRound() {
         return rounds.stream().mapToDouble(r -> median(r.wallMillis())).max().orElse(Double.NaN);
-    }
-
-    private double[] all(Function<StepTimes, double[]> part) {
-        return rounds.stream().map(part).flatMapToDouble(Arrays::stream).toArray();
     }
 
     static double median(double[] values) {
