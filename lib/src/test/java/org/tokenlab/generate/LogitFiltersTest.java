@@ -55,6 +55,44 @@ class LogitFiltersTest {
     }
 
     @Test
+    void topKOrdersSignsInfinitiesAndTiesAsTheValuesDo() {
+        float ninf = Float.NEGATIVE_INFINITY;
+        float[] row = {-1f, 3f, ninf, 3f, 0.5f, -0f, 0f, -2.5f, Float.MAX_VALUE, -Float.MAX_VALUE};
+        LogitFilters.keepTopK(row, 4); // MAX_VALUE, 3 (id 1), 3 (id 3), 0.5
+        assertArrayEquals(new float[] {ninf, 3f, ninf, 3f, 0.5f, ninf, ninf, ninf, Float.MAX_VALUE, ninf}, row);
+        float[] ties = {2f, 1f, 2f, 2f, 1f};
+        LogitFilters.keepTopK(ties, 2); // equal logits: the lower ids win
+        assertArrayEquals(new float[] {2f, ninf, 2f, ninf, ninf}, ties);
+        float[] zeros = {0f, -0f, 0f};
+        LogitFilters.keepTopK(zeros, 2); // +0 ranks above -0, as Float.compare has it
+        assertArrayEquals(new float[] {0f, ninf, 0f}, zeros);
+    }
+
+    @Test
+    void topKMatchesASortOfTheWholeRow() {
+        Random random = new Random(3);
+        for (int trial = 0; trial < 200; trial++) {
+            float[] row = new float[1 + random.nextInt(300)];
+            for (int i = 0; i < row.length; i++) {
+                row[i] = random.nextInt(4) == 0 ? random.nextInt(5) - 2 : (float) random.nextGaussian() * 10;
+            }
+            int k = 1 + random.nextInt(row.length);
+            Integer[] order = new Integer[row.length];
+            for (int i = 0; i < row.length; i++) {
+                order[i] = i;
+            }
+            float[] copy = row.clone();
+            java.util.Arrays.sort(order, (a, b) -> Float.compare(copy[a], copy[b]) != 0 ? Float.compare(copy[b], copy[a]) : Integer.compare(a, b));
+            float[] expected = row.clone();
+            for (int r = k; r < order.length; r++) {
+                expected[order[r]] = Float.NEGATIVE_INFINITY;
+            }
+            LogitFilters.keepTopK(row, k);
+            assertArrayEquals(expected, row, "trial " + trial + ", k " + k);
+        }
+    }
+
+    @Test
     void temperatureDividesTheLogits() {
         float[] logits = {1f, 2f, 3f};
         LogitFilters.scale(logits, 2f);
