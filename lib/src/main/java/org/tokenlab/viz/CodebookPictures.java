@@ -2,11 +2,11 @@ package org.tokenlab.viz;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.HashMap;
 import java.util.Map;
 import org.tokenlab.internal.Checks;
+import org.tokenlab.internal.HostValues;
 import org.tokenlab.tokenizer.VisualTokenizer;
 
 /**
@@ -104,8 +104,8 @@ public final class CodebookPictures {
         for (int n = 0; n < codes.length; n++) {
             slot.putIfAbsent(codes[n], n);
         }
-        float[] pixels = images.toType(DataType.FLOAT32, false).toFloatArray();
-        long[] tokens = ids.toType(DataType.INT64, false).toLongArray();
+        float[] pixels = HostValues.floats(images);
+        long[] tokens = HostValues.longs(ids);
         double[] sums = new double[codes.length * channels * side * side];
         long[] counts = new long[codes.length];
         for (int b = 0; b < batch; b++) {
