@@ -29,7 +29,7 @@ final class SoftAssignmentEntropy {
         NDArray p = logP.exp(); // (N, K)
         NDArray perRow = p.mul(logP).sum(new int[] {1}).mean().neg(); // mean_n H(p_n)
         NDArray average = p.mean(new int[] {0}); // (K)
-        NDArray ofAverage = average.mul(average.maximum(TINY).log()).sum().neg(); // H(mean_n p_n)
+        NDArray ofAverage = average.mul(average.maximum(Scalars.of(average, TINY)).log()).sum().neg(); // H(mean_n p_n)
         return perRow.sub(ofAverage);
     }
 }

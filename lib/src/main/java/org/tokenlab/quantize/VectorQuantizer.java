@@ -266,7 +266,8 @@ public final class VectorQuantizer extends AbstractBlock implements Quantizer {
             parts.put("codebook", codebookTerm); // ||sg[z] - e||^2 moves the codes
         }
         NDArray carrier = z.sub(z.stopGradient()); // (N, D), all zero
-        NDArray pull = towardCode.stopGradient().dot(carrier.reshape(-1)).mul(-2f / Math.max(1, z.size()));
+        NDArray pull = towardCode.stopGradient().dot(carrier.reshape(-1))
+                .mul(Scalars.of(z, -2.0 / Math.max(1, z.size()))); // engine-owned: autograd keeps it, see Scalars
         parts.put("commitment", codebookTerm.stopGradient().add(pull).mul(Scalars.of(pull, beta))); // beta ||z - sg[e]||^2
         return q.stopGradient().addi(carrier); // q's storage + 0: value q, gradient straight through to z
     }
