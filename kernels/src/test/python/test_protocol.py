@@ -117,6 +117,12 @@ class ExecutionTests(unittest.TestCase):
             published = [m["msg_type"] for m in msgs if m["msg_type"] not in ("execute_input", "status")]
             self.assertEqual(published, ["display_data"], code)
 
+    def test_cells_do_not_record_autograd_outside_a_gradient_collector(self):
+        # every cell runs on a new thread, and libtorch starts new threads with grad mode on
+        self.assertEqual(self.k.value("NDManager.newBaseManager().getEngine().getEngineName()"), 'PyTorch')
+        self.assertEqual(self.k.value("ai.djl.pytorch.jni.JniUtils.isGradMode()"), "false")
+        self.assertEqual(self.k.value("ai.djl.pytorch.jni.JniUtils.isGradMode()"), "false")
+
     def test_compile_error_names_the_position_and_the_kernel_keeps_running(self):
         content, msgs = self.k.run('int a = 1;\nString b = a;')
         self.assertEqual(content["status"], "error")

@@ -47,6 +47,7 @@ import org.tokenlab.kernel.display.TableRenderer;
 import org.tokenlab.kernel.display.TensorRenderer;
 import org.tokenlab.kernel.execution.CellEvaluator;
 import org.tokenlab.kernel.execution.CellResult;
+import org.tokenlab.kernel.execution.CellThreads;
 import org.tokenlab.kernel.execution.Completion;
 import org.tokenlab.kernel.history.SessionHistory;
 import org.tokenlab.kernel.magic.ClassPathMagic;
@@ -301,7 +302,11 @@ public final class TokenLabKernel extends BaseKernel {
         daemon("tokenlab-warm-up", () -> {
             try {
                 evaluator.join();
-                Class.forName("ai.djl.engine.Engine").getMethod("getInstance").invoke(null);
+                Class<?> engines = Class.forName("ai.djl.engine.Engine");
+                Object engine = engines.getMethod("getInstance").invoke(null);
+                if ("PyTorch".equals(engines.getMethod("getEngineName").invoke(engine))) {
+                    CellThreads.pytorchLoaded();
+                }
             } catch (Throwable t) {
                 LOG.debug("warm-up skipped: {}", t.toString());
             }

@@ -38,6 +38,7 @@ final class CellExecutionControl extends DirectExecutionControl {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread thread = new Thread(() -> {
             try {
+                CellThreads.prepare();
                 value.set(doitMethod.invoke(null));
             } catch (InvocationTargetException e) {
                 failure.set(e.getCause());
