@@ -41,6 +41,7 @@ import org.dflib.jjava.jupyter.messages.reply.HistoryReply;
 import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tokenlab.engine.EngineCheck;
 import org.tokenlab.kernel.display.ChartRenderer;
 import org.tokenlab.kernel.display.ImageRenderer;
 import org.tokenlab.kernel.display.TableRenderer;
@@ -297,18 +298,28 @@ public final class TokenLabKernel extends BaseKernel {
         }
     }
 
-    /** Loads the library's engine in the background so the first tensor cell does not wait for it. */
+    /**
+     * Loads the library's engine in the background so the first tensor cell does not wait for it, and
+     * runs the convolution self-check ({@link EngineCheck}); a fix it applies goes to the kernel's log,
+     * and a failure it could not fix also into the first cell.
+     */
     void warmUp() {
+        CellThreads.warmingUp();
         daemon("tokenlab-warm-up", () -> {
+            String cellWarning = null;
             try {
                 evaluator.join();
                 Class<?> engines = Class.forName("ai.djl.engine.Engine");
                 Object engine = engines.getMethod("getInstance").invoke(null);
                 if ("PyTorch".equals(engines.getMethod("getEngineName").invoke(engine))) {
+                    EngineCheck.Verdict verdict = EngineCheck.ensure(); // logs a fix or a failure at warn level
+                    cellWarning = verdict.ok() ? null : "TokenLab: " + verdict.message();
                     CellThreads.pytorchLoaded();
                 }
             } catch (Throwable t) {
                 LOG.debug("warm-up skipped: {}", t.toString());
+            } finally {
+                CellThreads.warmedUp(cellWarning);
             }
         }).start();
     }

@@ -23,6 +23,7 @@ import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import java.util.List;
 import java.util.Random;
+import org.tokenlab.engine.EngineCheck;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.HostValues;
 import org.tokenlab.internal.Scopes;
@@ -186,6 +187,7 @@ public final class DigitClassifier extends AbstractBlock implements FeatureNetwo
         Checks.positive(batchSize, "batchSize");
         Checks.require(!isInitialized(), "DigitClassifier.fit expects a new classifier, got one already initialized; "
                 + "build a new one with DigitClassifier.builder().build()");
+        EngineCheck.ensure(); // convolutions checked (and oneDNN routed around where wrong) before training
         NDManager manager = images.getManager();
         int n = Math.toIntExact(images.getShape().get(0));
         int batch = Math.min(batchSize, n);

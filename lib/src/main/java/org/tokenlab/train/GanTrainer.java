@@ -13,7 +13,12 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.tokenlab.engine.EngineCheck;
 import org.tokenlab.internal.Checks;
+import org.tokenlab.internal.NonFiniteParameters;
 import org.tokenlab.internal.Scalars;
 import org.tokenlab.loss.AdaptiveGanWeight;
 import org.tokenlab.loss.DiscriminatorWarmup;
@@ -75,6 +80,7 @@ public final class GanTrainer implements AutoCloseable {
     public GanTrainer(VqganTokenizer generator, Block discriminator, Optimizer generatorOptimizer,
             Optimizer discriminatorOptimizer, Shape imageShape, PerceptualLoss perceptual, Settings settings) {
         this.generator = Checks.notNull(generator, "generator");
+        EngineCheck.ensure(); // convolutions checked (and oneDNN routed around where wrong) before training
         Checks.notNull(discriminator, "discriminator");
         this.settings = Checks.notNull(settings, "settings");
         this.perceptual = perceptual;
@@ -95,6 +101,23 @@ public final class GanTrainer implements AutoCloseable {
      * {@code lambda}, {@code discriminator} (NaN where not computed yet).
      */
     public Map<String, Double> step(NDArray images) {
+        try {
+            return stepOrFail(images);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // a NaN met on the way (non-finite features, a non-finite loss): name the parameters that hold it
+            Optional<String> generatorNaN = NonFiniteParameters.describe(generatorModel.getBlock()).map(w -> "generator: " + w);
+            Optional<String> discriminatorNaN = NonFiniteParameters.describe(discriminatorModel.getBlock())
+                    .map(w -> "discriminator: " + w);
+            if (generatorNaN.isEmpty() && discriminatorNaN.isEmpty()) {
+                throw e;
+            }
+            String where = Stream.of(generatorNaN, discriminatorNaN).flatMap(Optional::stream)
+                    .collect(Collectors.joining("; "));
+            throw new IllegalStateException(e.getMessage() + "; " + where, e);
+        }
+    }
+
+    private Map<String, Double> stepOrFail(NDArray images) {
         long step = ++steps;
         boolean adversarial = settings.warmup().active(step);
         Map<String, Double> metrics = new LinkedHashMap<>();

@@ -1,6 +1,5 @@
 package org.tokenlab.train;
 
-import org.tokenlab.internal.Scopes;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -15,7 +14,10 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.tokenlab.engine.EngineCheck;
 import org.tokenlab.internal.Checks;
+import org.tokenlab.internal.NonFiniteParameters;
+import org.tokenlab.internal.Scopes;
 
 /**
  * Trains one block with one optimizer, a step at a time, for models whose loss is more than a
@@ -39,6 +41,7 @@ public final class StepTrainer implements AutoCloseable {
         Checks.notNull(block, "block");
         Checks.notNull(optimizer, "optimizer");
         Checks.require(inputShapes.length > 0, "StepTrainer needs the input shapes to initialize the block");
+        EngineCheck.ensure(); // convolutions checked (and oneDNN routed around where wrong) before training
         this.model = Model.newInstance("tokenlab-step-trainer");
         model.setBlock(block);
         // the loss here only satisfies DJL's config; the caller computes the real loss
@@ -50,9 +53,21 @@ public final class StepTrainer implements AutoCloseable {
      * One step: forward in training mode, {@code loss} of the outputs, backward, optimizer update.
      * {@code observe} sees the outputs before they are freed. Returns the loss value.
      *
-     * @throws IllegalStateException when the loss is NaN or infinite, naming the step
+     * @throws IllegalStateException when the loss is NaN or infinite, naming the step and, when some
+     *     hold NaN or infinite values, the block's parameters that do
      */
     public float step(NDList inputs, Function<NDList, NDArray> loss, Consumer<NDList> observe) {
+        try {
+            return stepOrFail(inputs, loss, observe);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // a NaN met on the way (non-finite features, a non-finite loss): name the parameters that hold it
+            throw NonFiniteParameters.describe(model.getBlock())
+                    .<RuntimeException>map(where -> new IllegalStateException(e.getMessage() + "; " + where, e))
+                    .orElse(e);
+        }
+    }
+
+    private float stepOrFail(NDList inputs, Function<NDList, NDArray> loss, Consumer<NDList> observe) {
         float value;
         try (NDManager scope = trainer.getManager().newSubManager()) {
             inputs.tempAttach(scope);

@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.tokenlab.engine.EngineCheck;
+import org.tokenlab.engine.Processor;
 
 /**
  * {@code ./tokenlab bench compare}: the library's training steps and forward passes against their
@@ -43,8 +45,11 @@ public final class CompareMain {
             out.printf(Locale.ROOT, "Java:    DJL %s, libtorch %s, intra-op threads %d, inter-op threads %d, %s%n",
                     Engine.getDjlVersion(), Engine.getInstance().getVersion(), JniUtils.getNumThreads(),
                     JniUtils.getNumInteropThreads(), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-            out.printf(Locale.ROOT, "machine: %d cores, OMP_WAIT_POLICY=%s; medians in ms per step (elapsed, and CPU time of the process), ratio = Java / PyTorch%n%n",
-                    Runtime.getRuntime().availableProcessors(), System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"));
+            out.printf(Locale.ROOT, "machine: %d cores, %s, OMP_WAIT_POLICY=%s%n",
+                    Runtime.getRuntime().availableProcessors(), Processor.current(),
+                    System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"));
+            out.printf(Locale.ROOT, "engine:  %s%n", EngineCheck.ensure().message());
+            out.printf(Locale.ROOT, "medians in ms per step (elapsed, and CPU time of the process), ratio = Java / PyTorch%n%n");
             for (Model model : options.memoryOnly() ? List.<Model>of() : options.models()) {
                 out.printf(Locale.ROOT, "%s: %s ...%n", model.id(), model.description());
                 results.add(Comparison.run(model, torch, manager, options));
