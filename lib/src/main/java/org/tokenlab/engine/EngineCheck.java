@@ -1,6 +1,7 @@
 package org.tokenlab.engine;
 
 import ai.djl.engine.Engine;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -77,7 +78,7 @@ public final class EngineCheck {
 
         private String text() {
             return switch (outcome) {
-                case PASSED -> "convolutions: " + last.summary() + "; oneDNN on";
+                case PASSED -> "convolutions: " + last.summary() + "; oneDNN on" + isaCap();
                 case FIXED -> "convolutions: oneDNN gave wrong results on this processor, " + processor + ": "
                         + first.summary() + ". TokenLab turned oneDNN off for this process; with libtorch's own "
                         + "convolutions " + last.summary() + " (they may be slower; docs/BENCHMARKS.md)";
@@ -93,6 +94,11 @@ public final class EngineCheck {
         @Override
         public String toString() {
             return message();
+        }
+
+        private static String isaCap() {
+            String cap = System.getenv("ONEDNN_MAX_CPU_ISA");
+            return cap == null || cap.isBlank() ? "" : " (instruction set capped at " + cap + " by ONEDNN_MAX_CPU_ISA)";
         }
     }
 
@@ -120,10 +126,14 @@ public final class EngineCheck {
         return Optional.ofNullable(verdict);
     }
 
-    /** {@code java -cp ... org.tokenlab.engine.EngineCheck}: prints the verdict; exit status 1 when convolutions are wrong. */
+    /**
+     * {@code java -cp ... org.tokenlab.engine.EngineCheck [--summary]}: prints the verdict (with
+     * {@code --summary} only the last check's one-line summary); exit status 1 when convolutions are wrong.
+     */
     public static void main(String[] args) {
         Verdict v = ensure();
-        System.out.println(v.message());
+        boolean summary = List.of(args).contains("--summary") && v.last() != null;
+        System.out.println(summary ? v.last().summary() : v.message());
         System.exit(v.ok() ? 0 : 1);
     }
 

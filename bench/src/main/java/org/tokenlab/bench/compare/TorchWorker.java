@@ -61,11 +61,20 @@ final class TorchWorker implements AutoCloseable {
         }
     }
 
-    /** Starts the worker; its stderr (warnings) goes to this process's stderr. */
+    /**
+     * Starts the worker; its stderr (warnings) goes to this process's stderr. An oneDNN ISA cap that
+     * {@code ./tokenlab setup} chose for this JVM's libtorch (TOKENLAB_ONEDNN_MAX_CPU_ISA, see
+     * {@code EngineCheck}) is not passed on: it works around a fault of libtorch 2.7.1's oneDNN, and
+     * the compared PyTorch has its own oneDNN, which runs as it comes.
+     */
     static TorchWorker start(Path python, Path script) throws IOException {
-        Process p = new ProcessBuilder(python.toString(), script.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        return new TorchWorker(p);
+        ProcessBuilder builder = new ProcessBuilder(python.toString(), script.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        String cap = System.getenv("TOKENLAB_ONEDNN_MAX_CPU_ISA");
+        if (cap != null && !cap.isEmpty() && cap.equals(builder.environment().get("ONEDNN_MAX_CPU_ISA"))) {
+            builder.environment().remove("ONEDNN_MAX_CPU_ISA");
+        }
+        return new TorchWorker(builder.start());
     }
 
     /** Sends one command and returns the reply after {@code ok}; an {@code error} reply or a dead worker throws. */
