@@ -169,6 +169,11 @@ public final class GanTrainer implements AutoCloseable {
         return metrics;
     }
 
+    /** The generator (tokenizer) block being trained. */
+    public Block generatorBlock() {
+        return generatorModel.getBlock();
+    }
+
     /** The discriminator block being trained. */
     public Block discriminatorBlock() {
         return discriminatorModel.getBlock();

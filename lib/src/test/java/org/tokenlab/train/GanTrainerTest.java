@@ -77,6 +77,23 @@ class GanTrainerTest {
     }
 
     @Test
+    void nanEncoderWeightsStopTheStepWithTheQuantizersMessageAndTheParametersThatHoldTheNaN() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray images = m.randomUniform(-1, 1, IMAGES);
+            try (GanTrainer t = trainer(1000, 1e-3f)) {
+                Block g = t.generatorBlock();
+                String first = g.getParameters().get(0).getKey();
+                g.getParameters().get(0).getValue().getArray().muli(Float.NaN);
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> t.step(images));
+                assertTrue(e.getMessage().contains("got NaN or infinite features"), e.getMessage());
+                assertTrue(e.getMessage().contains("generator: parameter '" + first + "' holds NaN or infinite values"),
+                        e.getMessage());
+                assertFalse(e.getMessage().contains("discriminator:"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void settingsAreChecked() {
         assertThrows(IllegalArgumentException.class,
                 () -> new GanTrainer.Settings(GanLosses.HINGE, DiscriminatorWarmup.none(), -1, 10));

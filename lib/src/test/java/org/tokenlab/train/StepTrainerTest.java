@@ -8,9 +8,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +52,39 @@ class StepTrainerTest {
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> trainer.step(new NDList(x), out -> out.singletonOrThrow().log().mul(Float.NaN).mean(), out -> { }));
             assertTrue(e.getMessage().contains("at step 1"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aStepThatMeetsNaNWeightsNamesTheParametersThatHoldThem() {
+        // as after a step whose backward pass went NaN at the third layer: the optimizer wrote the NaN
+        // into every layer before it
+        SequentialBlock net = new SequentialBlock().add(Linear.builder().setUnits(8).build())
+                .add(Linear.builder().setUnits(4).build()).add(Linear.builder().setUnits(1).build());
+        try (NDManager m = NDManager.newBaseManager();
+                StepTrainer trainer = new StepTrainer(net,
+                        Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build(), new Shape(4, 3))) {
+            List<String> names = net.getParameters().keys();
+            net.getParameters().get(0).getValue().getArray().muli(Float.NaN); // first layer's weight
+            net.getParameters().get(2).getValue().getArray().muli(Float.NaN); // second layer's weight
+            NDArray x = m.ones(new Shape(4, 3));
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> trainer.step(new NDList(x), out -> out.singletonOrThrow().square().mean(), out -> { }));
+            assertTrue(e.getMessage().startsWith("loss became NaN at step 1"), e.getMessage());
+            assertTrue(e.getMessage().contains("2 of 6 parameters hold NaN or infinite values, in forward order from '"
+                    + names.get(0) + "' to '" + names.get(2) + "'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void badInputWithFiniteWeightsFailsAsItWould() {
+        try (NDManager m = NDManager.newBaseManager();
+                StepTrainer trainer = new StepTrainer(Linear.builder().setUnits(1).build(),
+                        Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build(), new Shape(4, 1))) {
+            NDArray x = m.ones(new Shape(4, 1));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trainer.step(new NDList(x),
+                    out -> { throw new IllegalArgumentException("the loss expects labels"); }, out -> { }));
+            assertEquals("the loss expects labels", e.getMessage());
         }
     }
 
