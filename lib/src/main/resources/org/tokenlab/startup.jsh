@@ -15,6 +15,7 @@ import tech.tablesaw.api.*;
 import tech.tablesaw.aggregate.AggregateFunctions;
 import org.knowm.xchart.*;
 import org.tokenlab.data.*;
+import org.tokenlab.engine.*;
 import org.tokenlab.metrics.*;
 import org.tokenlab.quantize.*;
 import org.tokenlab.tokenizer.*;

@@ -78,7 +78,7 @@ public final class EngineCheck {
 
         private String text() {
             return switch (outcome) {
-                case PASSED -> "convolutions: " + last.summary() + "; oneDNN on" + isaCap();
+                case PASSED -> "convolutions: " + last.summary() + (oneDnn ? "; oneDNN on" + isaCap() : "; oneDNN off");
                 case FIXED -> "convolutions: oneDNN gave wrong results on this processor, " + processor + ": "
                         + first.summary() + ". TokenLab turned oneDNN off for this process; with libtorch's own "
                         + "convolutions " + last.summary() + " (they may be slower; docs/BENCHMARKS.md)";
