@@ -14,14 +14,16 @@ import org.tokenlab.internal.LibtorchContext;
  * <p>{@link #ensure()} runs {@link ConvolutionSelfCheck#standard()}. When a case is wrong while libtorch
  * routes convolutions to oneDNN, it turns oneDNN (and NNPACK) off for the whole process, so that
  * convolutions take libtorch's own implementation (im2col and a matrix product), and checks again.
- * On an AMD Zen 5 processor (CPU family 26), libtorch 2.7.1's oneDNN 3.7.1 with AVX2 or AVX-512 was
- * wrong whenever a convolution read a tensor whose channels it had padded to its 8- or 16-float
- * blocks (the padding did not hold zeros): the input gradient of a layer with 1 to 8 output channels,
- * NaN or finite, and the output of a layer with 20 or 24 input channels. Elsewhere the check passes
- * and oneDNN stays on. {@code ./tokenlab setup} goes one step further where the check fails: it finds
- * the widest instruction set at which oneDNN is right (AVX there) and has the project's launchers
- * cap oneDNN at it ({@code ONEDNN_MAX_CPU_ISA}), which is much faster than libtorch's own
- * convolutions; this check then passes with oneDNN on. Measurements: docs/BENCHMARKS.md.
+ * On an AMD Zen 5 processor (CPU family 26), libtorch 2.7.1's oneDNN 3.7.1 with AVX, AVX2 or AVX-512
+ * was wrong whenever a convolution read a tensor that its {@code jit:uni} reorder had copied into a
+ * blocked layout with the channels padded to 8 or 16 (the padding did not hold zeros): the input
+ * gradient of a layer with 1 to 8 output channels, NaN or finite, and the output of a layer with 12,
+ * 20 or 24 input channels. Elsewhere the check passes and oneDNN stays on. {@code ./tokenlab setup}
+ * goes one step further where the check fails: it finds the widest instruction set at which oneDNN
+ * is right (SSE4.1 there: plain layouts and im2col + its own GEMM, no padded blocks) and has the
+ * project's launchers cap oneDNN at it ({@code ONEDNN_MAX_CPU_ISA}), which is about twice as fast as
+ * libtorch's own convolutions there; this check then passes with oneDNN on. Measurements:
+ * docs/BENCHMARKS.md.
  *
  * <p>The kernel runs it at start, {@code ./tokenlab setup} prints it, the library's trainers call it
  * before their first step, and the tests and benchmarks run it first. The system property

@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,6 +49,22 @@ public final class NonFiniteParameters {
         return Optional.of(String.format("%d of %d parameters hold NaN or infinite values, in forward order from '%s' "
                 + "to '%s' (the layer after the last one is where the non-finite values most likely started)",
                 bad.size(), total, bad.get(0), bad.get(bad.size() - 1)));
+    }
+
+    /**
+     * What a trainer throws when a step failed: {@code failure} itself when every parameter of the
+     * blocks is finite (bad input, say), otherwise an {@link IllegalStateException} with
+     * {@code failure} as its cause, whose message adds which parameters hold NaN, each block's part
+     * prefixed with its name when the map names more than one block ({@code "generator: ..."}).
+     */
+    public static RuntimeException explain(RuntimeException failure, Map<String, Block> blocks) {
+        List<String> parts = new ArrayList<>();
+        blocks.forEach((name, block) -> describe(block)
+                .ifPresent(where -> parts.add(blocks.size() > 1 ? name + ": " + where : where)));
+        if (parts.isEmpty()) {
+            return failure;
+        }
+        return new IllegalStateException(failure.getMessage() + "; " + String.join("; ", parts), failure);
     }
 
     private static boolean finite(NDArray array) {

@@ -13,9 +13,6 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.tokenlab.engine.EngineCheck;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.NonFiniteParameters;
@@ -105,15 +102,10 @@ public final class GanTrainer implements AutoCloseable {
             return stepOrFail(images);
         } catch (IllegalArgumentException | IllegalStateException e) {
             // a NaN met on the way (non-finite features, a non-finite loss): name the parameters that hold it
-            Optional<String> generatorNaN = NonFiniteParameters.describe(generatorModel.getBlock()).map(w -> "generator: " + w);
-            Optional<String> discriminatorNaN = NonFiniteParameters.describe(discriminatorModel.getBlock())
-                    .map(w -> "discriminator: " + w);
-            if (generatorNaN.isEmpty() && discriminatorNaN.isEmpty()) {
-                throw e;
-            }
-            String where = Stream.of(generatorNaN, discriminatorNaN).flatMap(Optional::stream)
-                    .collect(Collectors.joining("; "));
-            throw new IllegalStateException(e.getMessage() + "; " + where, e);
+            Map<String, Block> players = new LinkedHashMap<>();
+            players.put("generator", generatorModel.getBlock());
+            players.put("discriminator", discriminatorModel.getBlock());
+            throw NonFiniteParameters.explain(e, players);
         }
     }
 

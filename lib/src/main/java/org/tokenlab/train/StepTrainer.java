@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.tokenlab.engine.EngineCheck;
@@ -61,9 +62,7 @@ public final class StepTrainer implements AutoCloseable {
             return stepOrFail(inputs, loss, observe);
         } catch (IllegalArgumentException | IllegalStateException e) {
             // a NaN met on the way (non-finite features, a non-finite loss): name the parameters that hold it
-            throw NonFiniteParameters.describe(model.getBlock())
-                    .<RuntimeException>map(where -> new IllegalStateException(e.getMessage() + "; " + where, e))
-                    .orElse(e);
+            throw NonFiniteParameters.explain(e, Map.of("block", model.getBlock()));
         }
     }
 
