@@ -1,6 +1,5 @@
 package org.tokenlab.tokenizer;
 
-import org.tokenlab.internal.Scopes;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -8,10 +7,16 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import org.tokenlab.internal.Checks;
+import org.tokenlab.internal.Scopes;
 import org.tokenlab.nn.Decoder;
 import org.tokenlab.nn.Encoder;
 import org.tokenlab.nn.LevelsBuilder;
@@ -43,6 +48,8 @@ public final class VqganTokenizer extends AbstractBlock implements VisualTokeniz
     private final Block postQuantConv;
     private final Decoder decoder;
     private volatile boolean tokensFrozen;
+    /** Each token-side parameter's own setting, saved by {@link #freezeTokens}(true) and given back by (false). */
+    private final Map<Parameter, Boolean> trainableBeforeFreeze = new IdentityHashMap<>();
 
     private VqganTokenizer(VqganConfig config, Quantizer quantizer) {
         this.config = config;
@@ -92,18 +99,34 @@ public final class VqganTokenizer extends AbstractBlock implements VisualTokeniz
      * replacement) are also suspended. Training then changes only the decoder side, so
      * {@link #encode} gives the same ids before and after: the way to fine-tune the decoder (for
      * instance with the adversarial loss) without invalidating tokens a second stage is trained on.
-     * Must be called after the tokenizer is initialized.
+     * Unfreezing gives every parameter back the setting it had before freezing: statistics that never
+     * take a gradient (an EMA codebook's counts and sums) stay without one. Must be called after the
+     * tokenizer is initialized.
      */
     public VqganTokenizer freezeTokens(boolean freeze) {
         Checks.require(isInitialized(), "VqganTokenizer.freezeTokens needs an initialized tokenizer; "
                 + "initialize it (or create its trainer) first");
-        encoder.freezeParameters(freeze);
-        quantConv.freezeParameters(freeze);
-        if (quantizer instanceof Block) {
-            ((Block) quantizer).freezeParameters(freeze);
+        if (freeze == tokensFrozen) {
+            return this;
         }
+        if (freeze) {
+            trainableBeforeFreeze.clear();
+            tokenSide().forEach(p -> trainableBeforeFreeze.put(p, p.requiresGradient()));
+        }
+        tokenSide().forEach(p -> p.freeze(freeze || !trainableBeforeFreeze.getOrDefault(p, true)));
         tokensFrozen = freeze;
         return this;
+    }
+
+    /** The parameters that decide the tokens: the encoder's, the code convolution's and the quantizer's. */
+    private List<Parameter> tokenSide() {
+        List<Parameter> side = new ArrayList<>();
+        encoder.getParameters().values().forEach(side::add);
+        quantConv.getParameters().values().forEach(side::add);
+        if (quantizer instanceof Block) {
+            ((Block) quantizer).getParameters().values().forEach(side::add);
+        }
+        return side;
     }
 
     /** Whether {@link #freezeTokens} froze the encoder side. */

@@ -57,6 +57,34 @@ class VqganTokenizerTest {
     }
 
     @Test
+    void unfreezingTheTokensGivesEveryParameterBackItsOwnSettingSoEmaStatisticsStayWithoutGradient() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            VectorQuantizer vq = VectorQuantizer.builder().setCodebookSize(32).setCodeDimension(4).optEma(0.99).optSeed(1).build();
+            VqganTokenizer t = VqganTokenizer.of(small(), vq);
+            t.initialize(m, DataType.FLOAT32, new Shape(2, 1, 32, 32));
+            java.util.Map<String, Boolean> before = trainable(t);
+            assertTrue(before.containsValue(false), "the EMA statistics should be parameters without gradient: " + before);
+            t.freezeTokens(true);
+            trainable(t).forEach((name, grad) -> {
+                // child blocks are numbered: 01encoder, 02quant_conv, 03quantizer, 04post_quant_conv, 05decoder
+                if (name.matches("0[123].*")) {
+                    assertEquals(false, grad, name + " should be frozen");
+                }
+            });
+            t.freezeTokens(false);
+            assertEquals(before, trainable(t));
+            t.freezeTokens(false); // unfreezing twice changes nothing
+            assertEquals(before, trainable(t));
+        }
+    }
+
+    private static java.util.Map<String, Boolean> trainable(VqganTokenizer t) {
+        java.util.Map<String, Boolean> flags = new java.util.LinkedHashMap<>();
+        t.getParameters().forEach(p -> flags.put(p.getKey(), p.getValue().requiresGradient()));
+        return flags;
+    }
+
+    @Test
     void gradientsReachTheEncoderAndTheLastDecoderLayer() {
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(7);
