@@ -3,16 +3,20 @@ package org.tokenlab.loss;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.training.ParameterStore;
 import ai.djl.translate.NoopTranslator;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.tokenlab.internal.Checks;
 
 /**
@@ -37,13 +41,23 @@ import org.tokenlab.internal.Checks;
  *
  * TokenLab images are in [-1, 1]; an ImageNet network expects its own normalization, so put it in
  * the exported {@code forward}. The network runs in evaluation mode and is differentiable in the
- * images. Close this object to free the native model.
+ * images (gradients also reach the module's own weights, which nothing updates). Close this object to
+ * free the native model.
  *
  * <pre>{@code
  * jshell> try (var vgg = TorchScriptFeatures.load(Path.of("vgg16-features.pt"))) { ... new PerceptualLoss(vgg) ... }
  * }</pre>
  */
 public final class TorchScriptFeatures implements FeatureNetwork, AutoCloseable {
+
+    /**
+     * Runs the TorchScript module in evaluation mode (dropout off, batch-norm statistics fixed) with
+     * autograd recording, so that a loss on its features has a gradient in the images. DJL's
+     * {@code forward(..., training=false)} runs the module without autograd (no gradient at all) and
+     * {@code training=true} switches the module to training mode; its engine classes have the call
+     * in between, reached here by reflection because the library compiles against DJL's API only.
+     */
+    private static final BiFunction<Block, NDList, NDList> EVALUATE_WITH_GRADIENT = evaluateWithGradient();
 
     private final Path file;
     private final ZooModel<NDList, NDList> model;
@@ -71,6 +85,9 @@ public final class TorchScriptFeatures implements FeatureNetwork, AutoCloseable 
                 .optModelPath(absolute)
                 .optEngine("PyTorch")
                 .optTranslator(new NoopTranslator())
+                // parameters loaded as ordinary tensors: DJL otherwise loads them as inference tensors,
+                // which autograd cannot save, so no gradient could flow back to the images
+                .optOption("trainParam", "true")
                 .build();
         try {
             return new TorchScriptFeatures(absolute, criteria.loadModel());
@@ -78,6 +95,31 @@ public final class TorchScriptFeatures implements FeatureNetwork, AutoCloseable 
             throw new IllegalArgumentException("TorchScriptFeatures could not load " + absolute + " as TorchScript with the "
                     + "PyTorch engine: " + e.getMessage() + "; save it with torch.jit.save from a PyTorch version "
                     + "no newer than the engine's libtorch", e);
+        }
+    }
+
+    private static BiFunction<Block, NDList, NDList> evaluateWithGradient() {
+        try {
+            Class<?> symbolBlock = Class.forName("ai.djl.pytorch.engine.PtSymbolBlock");
+            MethodHandle evaluationMode = MethodHandles.publicLookup().findStatic(
+                    Class.forName("ai.djl.pytorch.jni.JniUtils"), "enableInferenceMode",
+                    MethodType.methodType(void.class, symbolBlock));
+            MethodHandle run = MethodHandles.publicLookup().findStatic(
+                    Class.forName("ai.djl.pytorch.jni.IValueUtils"), "forward",
+                    MethodType.methodType(NDList.class, symbolBlock, NDList.class, boolean.class));
+            return (block, inputs) -> {
+                try {
+                    evaluationMode.invoke(block);
+                    return (NDList) run.invoke(block, inputs, true); // true: record autograd
+                } catch (RuntimeException | Error e) {
+                    throw e;
+                } catch (Throwable t) {
+                    throw new IllegalStateException("TorchScriptFeatures could not run the module: " + t, t);
+                }
+            };
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalStateException("TorchScriptFeatures needs DJL's PyTorch engine on the class path "
+                    + "(ai.djl.pytorch:pytorch-engine): " + e, e);
         }
     }
 
@@ -93,7 +135,7 @@ public final class TorchScriptFeatures implements FeatureNetwork, AutoCloseable 
     @Override
     public List<NDArray> features(NDArray images) {
         Checks.rank(images, "TorchScriptFeatures images (B, C, H, W)", 4);
-        NDList out = model.getBlock().forward(new ParameterStore(images.getManager(), false), new NDList(images), false);
+        NDList out = EVALUATE_WITH_GRADIENT.apply(model.getBlock(), new NDList(images));
         List<NDArray> maps = new ArrayList<>(out.size());
         for (NDArray map : out) {
             Checks.require(map.getShape().dimension() >= 2 && map.getShape().get(0) == images.getShape().get(0),
