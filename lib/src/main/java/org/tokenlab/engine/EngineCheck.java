@@ -76,6 +76,11 @@ public final class EngineCheck {
             return outcome != Outcome.FAILED;
         }
 
+        /** This verdict with the time its checks took. */
+        Verdict took(long checkMillis) {
+            return new Verdict(outcome, processor, first, last, oneDnn, forced, checkMillis);
+        }
+
         /** What was found and done, in a line or two. */
         public String message() {
             return outcome == Outcome.SKIPPED ? text() : text() + " [checked in " + millis + " ms]";
@@ -145,9 +150,7 @@ public final class EngineCheck {
     private static Verdict decide() {
         Engine.getInstance(); // loading the engine is not part of the check's time
         long start = System.nanoTime();
-        Verdict v = check();
-        return new Verdict(v.outcome(), v.processor(), v.first(), v.last(), v.oneDnn(), v.forced(),
-                (System.nanoTime() - start) / 1_000_000);
+        return check().took((System.nanoTime() - start) / 1_000_000);
     }
 
     private static Verdict check() {
