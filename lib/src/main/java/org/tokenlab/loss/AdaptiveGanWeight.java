@@ -110,7 +110,7 @@ public final class AdaptiveGanWeight {
     }
 
     /** The L2 norm over all elements, computed in float64; temporaries freed. */
-    static double norm(NDArray array) {
+    public static double norm(NDArray array) {
         try (NDManager scope = array.getManager().newSubManager()) {
             NDArray x = array.toType(DataType.FLOAT64, true);
             x.attach(scope);

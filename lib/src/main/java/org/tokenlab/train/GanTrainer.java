@@ -11,9 +11,13 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
+import ai.djl.nn.Parameter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.tokenlab.engine.EngineCheck;
+import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.NonFiniteParameters;
 import org.tokenlab.internal.Scalars;
@@ -117,31 +121,34 @@ public final class GanTrainer implements AutoCloseable {
             images.tempAttach(scope);
             NDArray reconstruction;
             try (GradientCollector gc = g.newGradientCollector()) {
-                if (adversarial && (Double.isNaN(lambda) || step % settings.adaptiveEvery() == 0)) {
-                    lambda = AdaptiveGanWeight.estimate(gc, generator.lastLayerWeight(),
-                            () -> reconstructionLoss(generate(images).get(0), images),
-                            () -> settings.gan().generatorLoss(discriminate(generate(images).get(0))));
-                    gc.zeroGradients();
-                }
-                NDList out = generate(images);
+                NDList out = generate(images); // the only generator pass: quantizer state advances once per step
                 reconstruction = out.get(0);
                 NDArray l1 = ReconstructionLoss.L1.loss(reconstruction, images);
                 NDArray perceptualTerm = perceptualLoss(reconstruction, images);
-                NDArray total = l1.add(perceptualTerm).add(out.get(2));
+                NDArray quantizerLoss = out.get(2);
+                NDArray nonAdversarial = l1.add(perceptualTerm).add(quantizerLoss);
                 metrics.put("reconstruction", (double) l1.getFloat());
                 metrics.put("perceptual", (double) perceptualTerm.getFloat());
-                metrics.put("quantizer", (double) out.get(2).getFloat());
+                metrics.put("quantizer", (double) quantizerLoss.getFloat());
                 if (adversarial) {
                     NDArray ganTerm = settings.gan().generatorLoss(discriminate(reconstruction));
                     metrics.put("generator_gan", (double) ganTerm.getFloat());
-                    double weight = lambda * settings.warmup().weight(step);
-                    total = total.add(ganTerm.mul(Scalars.of(ganTerm, weight)));
+                    if (Double.isNaN(lambda) || step % settings.adaptiveEvery() == 0) {
+                        requireFinite(step, "generator", nonAdversarial.getFloat() + ganTerm.getFloat(), metrics);
+                        backwardWithAdaptiveWeight(scope, nonAdversarial, ganTerm, settings.warmup().weight(step));
+                        metrics.put("lambda", lambda);
+                    } else {
+                        metrics.put("lambda", lambda);
+                        NDArray total = nonAdversarial.add(ganTerm.mul(Scalars.of(ganTerm, lambda * settings.warmup().weight(step))));
+                        requireFinite(step, "generator", total.getFloat(), metrics);
+                        gc.backward(total);
+                    }
                 } else {
                     metrics.put("generator_gan", Double.NaN);
+                    metrics.put("lambda", Double.NaN);
+                    requireFinite(step, "generator", nonAdversarial.getFloat(), metrics);
+                    gc.backward(nonAdversarial);
                 }
-                metrics.put("lambda", adversarial ? lambda : Double.NaN);
-                requireFinite(step, "generator", total.getFloat(), metrics);
-                gc.backward(total);
             }
             g.step();
             if (adversarial) {
@@ -159,6 +166,58 @@ public final class GanTrainer implements AutoCloseable {
             }
         }
         return metrics;
+    }
+
+    /**
+     * The generator's backward pass on a step that re-estimates lambda, from the one forward pass the
+     * step made: back-propagate the non-adversarial terms keeping the graph, read the last layer's
+     * gradient norm and set the generator's gradients aside; back-propagate the GAN term, read its
+     * norm; lambda follows ({@link AdaptiveGanWeight#of(double, double)}) and the generator's
+     * gradients become {@code g_rec + lambda * factor * g_gan}, what one backward pass of the combined
+     * loss gives. The quantizer loss does not reach the decoder's last layer, so its norm there is the
+     * reconstruction (plus perceptual) gradient's norm, as in taming-transformers. The GAN backward
+     * also reaches the discriminator's weights; its own step zeroes them first.
+     */
+    private void backwardWithAdaptiveWeight(NDManager scope, NDArray nonAdversarial, NDArray ganTerm, double factor) {
+        NDArray weight = generator.lastLayerWeight();
+        List<NDArray> gradients = new ArrayList<>();
+        for (Parameter p : generatorParameters()) {
+            NDArray gradient = p.getArray().getGradient(); // a view of the parameter's gradient, freed with the step
+            gradient.attach(scope);
+            gradients.add(gradient);
+        }
+        gradients.forEach(gradient -> gradient.subi(gradient)); // a fresh collector's gradients may hold the last step's
+        Autograd.backward(nonAdversarial, true);
+        double reconstructionNorm = normOfGradient(scope, weight);
+        List<NDArray> nonAdversarialGradients = new ArrayList<>();
+        for (NDArray gradient : gradients) {
+            nonAdversarialGradients.add(gradient.duplicate());
+            gradient.subi(gradient);
+        }
+        Autograd.backward(ganTerm, false);
+        lambda = AdaptiveGanWeight.of(reconstructionNorm, normOfGradient(scope, weight));
+        double scale = lambda * factor;
+        for (int i = 0; i < gradients.size(); i++) {
+            NDArray gradient = gradients.get(i);
+            gradient.muli(Scalars.of(gradient, scale)).addi(nonAdversarialGradients.get(i));
+        }
+    }
+
+    private static double normOfGradient(NDManager scope, NDArray weight) {
+        NDArray gradient = weight.getGradient();
+        gradient.attach(scope);
+        return AdaptiveGanWeight.norm(gradient);
+    }
+
+    /** The generator's parameters that take a gradient (frozen ones are skipped). */
+    private List<Parameter> generatorParameters() {
+        List<Parameter> out = new ArrayList<>();
+        for (Parameter p : generatorModel.getBlock().getParameters().values()) {
+            if (p.requiresGradient() && p.isInitialized() && p.getArray().hasGradient()) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     /** The generator (tokenizer) block being trained. */

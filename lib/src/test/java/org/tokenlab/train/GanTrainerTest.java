@@ -94,6 +94,55 @@ class GanTrainerTest {
     }
 
     @Test
+    void quantizerStateAdvancesOncePerStepEvenWhenTheAdaptiveWeightIsEstimated() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(11);
+            NDArray images = m.randomUniform(-1, 1, IMAGES);
+            LookupFreeQuantizer lfq = LookupFreeQuantizer.builder().setCodeDimension(6).optEntropyWeight(0.1).build();
+            VqganTokenizer g = VqganTokenizer.of(new VqganConfig(1, 8, new int[] {1, 2}, 1, false, 4, 8), lfq);
+            Block d = PatchDiscriminator.builder().optInputChannels(1).optBaseChannels(8).optLayers(2).build();
+            try (GanTrainer t = new GanTrainer(g, d, Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build(),
+                    Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build(), IMAGES, null,
+                    new GanTrainer.Settings(GanLosses.HINGE, DiscriminatorWarmup.none(), 1.0, 1))) {
+                for (int step = 1; step <= 3; step++) {
+                    Map<String, Double> metrics = t.step(images);
+                    assertFalse(Double.isNaN(metrics.get("lambda")), metrics.toString());
+                    assertEquals(step, lfq.trainingStep(), "the quantizer must see one training call per step, "
+                            + "also on steps that re-estimate the adaptive weight");
+                }
+            }
+        }
+    }
+
+    @Test
+    void theAdaptiveWeightOfTheSingleForwardPassEqualsTheOneFromSeparatePasses() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(12);
+            NDArray images = m.randomUniform(-1, 1, IMAGES);
+            VqganTokenizer g = VqganTokenizer.of(new VqganConfig(1, 8, new int[] {1, 2}, 1, false, 4, 8),
+                    LookupFreeQuantizer.builder().setCodeDimension(6).build());
+            Block d = PatchDiscriminator.builder().optInputChannels(1).optBaseChannels(8).optLayers(2).build();
+            try (GanTrainer t = new GanTrainer(g, d, Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build(),
+                    Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build(), IMAGES, null,
+                    new GanTrainer.Settings(GanLosses.HINGE, DiscriminatorWarmup.none(), 1.0, 1))) {
+                double expected;
+                try (NDManager scope = m.newSubManager();
+                        ai.djl.training.GradientCollector gc = m.getEngine().newGradientCollector()) {
+                    ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(scope, false);
+                    expected = org.tokenlab.loss.AdaptiveGanWeight.estimate(gc, g.lastLayerWeight(),
+                            () -> org.tokenlab.loss.ReconstructionLoss.L1.loss(
+                                    g.forward(ps, new ai.djl.ndarray.NDList(images), true).get(0), images),
+                            () -> GanLosses.HINGE.generatorLoss(d.forward(ps, new ai.djl.ndarray.NDList(
+                                    g.forward(ps, new ai.djl.ndarray.NDList(images), true).get(0)), true).singletonOrThrow()));
+                }
+                double lambda = t.step(images).get("lambda");
+                assertEquals(expected, lambda, 1e-4 * Math.max(1, expected),
+                        "lambda from one forward pass with a kept graph must equal lambda from separate passes");
+            }
+        }
+    }
+
+    @Test
     void settingsAreChecked() {
         assertThrows(IllegalArgumentException.class,
                 () -> new GanTrainer.Settings(GanLosses.HINGE, DiscriminatorWarmup.none(), -1, 10));
