@@ -1,13 +1,16 @@
 package org.tokenlab.quantize;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import org.tokenlab.internal.CodeAxis;
 
 /**
  * Maps continuous features to the nearest of a finite set of codes.
  *
  * <p>Shapes: features {@code (B, D, ...)} with the code dimension {@code D} on axis 1 (a plain
  * batch of vectors is {@code (N, D)}); indices {@code (B, ...)} of int64 in
- * {@code [0, codebookSize())}. Results are attached to the features' manager; the caller owns them.
+ * {@code [0, codebookSize())} ({@link ResidualQuantizer} adds a level axis, see {@link #indexShape}).
+ * Results are attached to the features' manager; the caller owns them.
  */
 public interface Quantizer {
 
@@ -37,4 +40,13 @@ public interface Quantizer {
 
     /** The code dimension {@code D} expected on axis 1 of the features. */
     int codeDimension();
+
+    /**
+     * The shape of the indices of features shaped {@code features} {@code (B, D, ...)}: {@code (B, ...)}
+     * ({@code (N)} for {@code (N, D)}); a {@link ResidualQuantizer} of {@code Q} levels gives
+     * {@code (B, Q, ...)}.
+     */
+    default Shape indexShape(Shape features) {
+        return CodeAxis.indexShape(features);
+    }
 }

@@ -6,6 +6,8 @@
  * returns a {@link org.tokenlab.quantize.QuantizerOutput}: the quantized features (same shape, with a
  * straight-through gradient to the input), the int64 indices {@code (N)}, {@code (B, H, W)} or
  * {@code (B, T, H, W)}, and the auxiliary loss with its named parts. {@code indicesToCodes} inverts
- * the indices: {@code quantized == indicesToCodes(indices)} in value.
+ * the indices: {@code quantized == indicesToCodes(indices)} in value. A
+ * {@link org.tokenlab.quantize.ResidualQuantizer} adds a level axis after the batch axis
+ * ({@code (B, Q, H, W)}); its levels that are blocks are its child blocks.
  */
 package org.tokenlab.quantize;

@@ -24,8 +24,9 @@ import org.tokenlab.quantize.QuantizerOutput;
  * codebook learns; the convolutional tokenizers of the later tutorials follow the same shape.
  *
  * <p>{@link #forward} takes patches {@code (N, p*p)} and returns
- * {@code (reconstruction (N, p*p), indices (N), quantizer loss ())}. A quantizer that is itself a
- * block (e.g. a VQ codebook) is a child block, so its parameters train with the rest.
+ * {@code (reconstruction (N, p*p), indices (N), quantizer loss ())}; indices {@code (N, Q)} for a
+ * {@link org.tokenlab.quantize.ResidualQuantizer} of {@code Q} levels. A quantizer that is itself a
+ * block (e.g. a VQ codebook, a residual quantizer) is a child block, so its parameters train with the rest.
  *
  * <pre>{@code
  * jshell> var ae = PatchAutoencoder.builder().setPatchSize(8).setQuantizer(lfq).build();
@@ -82,7 +83,7 @@ public final class PatchAutoencoder extends AbstractBlock {
         return Scopes.keepResult(codes, () -> decoder.forward(ps, new NDList(codes), false).singletonOrThrow());
     }
 
-    /** Token ids {@code (N)} of patches {@code (N, p*p)}. */
+    /** Token ids {@code (N)} of patches {@code (N, p*p)}; {@code (N, Q)} for a residual quantizer. */
     public NDArray encode(ParameterStore ps, NDArray patches) {
         checkPatches(patches);
         return Scopes.keepResult(patches, () -> {
@@ -94,7 +95,8 @@ public final class PatchAutoencoder extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         long n = inputShapes[0].get(0);
-        return new Shape[] {new Shape(n, (long) patchSize * patchSize), new Shape(n), new Shape()};
+        Shape features = new Shape(n, quantizer.codeDimension());
+        return new Shape[] {new Shape(n, (long) patchSize * patchSize), quantizer.indexShape(features), new Shape()};
     }
 
     @Override

@@ -22,6 +22,7 @@ import org.tokenlab.nn.Encoder;
 import org.tokenlab.nn.LevelsBuilder;
 import org.tokenlab.quantize.Quantizer;
 import org.tokenlab.quantize.QuantizerOutput;
+import org.tokenlab.quantize.ResidualQuantizer;
 
 /**
  * The VQGAN tokenizer (Esser et al., "Taming Transformers"): a convolutional {@link Encoder}, a 1x1
@@ -31,7 +32,9 @@ import org.tokenlab.quantize.QuantizerOutput;
  *
  * <p>{@link #forward} takes images {@code (B, C, H, W)} in [-1, 1] and returns
  * {@code (reconstruction (B, C, H, W), indices (B, h, w), quantizer loss ())}. A quantizer that is a
- * block (a VQ codebook) is a child block and trains with the rest.
+ * block (a VQ codebook, a {@link ResidualQuantizer} and its levels) is a child block and trains with
+ * the rest. With a residual quantizer of {@code Q} levels the ids are {@code (B, Q, h, w)}, from
+ * {@link #encode} and for {@link #decode} alike.
  *
  * <pre>{@code
  * jshell> var vqgan = VqganTokenizer.of(VqganConfig.defaults(), VectorQuantizer.builder().setCodebookSize(256).setCodeDimension(16).build());
@@ -160,15 +163,25 @@ public final class VqganTokenizer extends AbstractBlock implements VisualTokeniz
         });
     }
 
+    /** Images {@code (B, C, H, W)} of ids {@code (B, h, w)}, or {@code (B, Q', h, w)} for a residual quantizer. */
     @Override
     public NDArray decode(NDArray ids) {
         Checks.notNull(ids, "ids");
-        Checks.require(ids.getShape().dimension() == 3, "VqganTokenizer.decode expects token grids (B, h, w), got %s",
-                Checks.describe(ids.getShape()));
+        int rank = quantizer.indexShape(new Shape(1, quantizer.codeDimension(), 1, 1)).dimension();
+        Checks.require(ids.getShape().dimension() == rank, "VqganTokenizer.decode expects %s, got shape %s; pass "
+                + "the ids that encode gives", idLayout(), Checks.describe(ids.getShape()));
         return Scopes.keepResult(ids, () -> {
             NDArray codes = quantizer.indicesToCodes(ids); // (B, D, h, w)
             return decodeCodes(new ParameterStore(ids.getManager(), false), codes, false);
         });
+    }
+
+    /** The ids this tokenizer's quantizer gives, as the error messages describe them. */
+    private String idLayout() {
+        if (quantizer instanceof ResidualQuantizer residual) {
+            return String.format("ids (B, Q, h, w) with one id per residual level, 1 <= Q <= %d", residual.depth());
+        }
+        return "token grids (B, h, w)";
     }
 
     private NDArray decodeCodes(ParameterStore ps, NDArray codes, boolean training) {
@@ -180,7 +193,8 @@ public final class VqganTokenizer extends AbstractBlock implements VisualTokeniz
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape s = inputShapes[0];
         int f = downsamplingFactor();
-        return new Shape[] {s, new Shape(s.get(0), s.get(2) / f, s.get(3) / f), new Shape()};
+        Shape codes = new Shape(s.get(0), quantizer.codeDimension(), s.get(2) / f, s.get(3) / f);
+        return new Shape[] {s, quantizer.indexShape(codes), new Shape()};
     }
 
     @Override

@@ -103,6 +103,28 @@ class GradientsSurviveCollectionTest {
     }
 
     @Test
+    void residualQuantizerWithPerExampleQuantizerDropout() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(9);
+            VectorQuantizer first = VectorQuantizer.builder().setCodebookSize(8).setCodeDimension(4).optSeed(1).build();
+            VectorQuantizer second = VectorQuantizer.builder().setCodebookSize(8).setCodeDimension(4).optSeed(2).build();
+            ResidualQuantizer.of(List.of(first, second)).initialize(m);
+            NDArray z = m.randomNormal(new Shape(4, 4, 3, 3));
+            NDArray weights = m.randomNormal(z.getShape());
+            List<NDArray> leaves = new ArrayList<>(List.of(z));
+            leaves.add(first.codebook());
+            leaves.add(second.codebook());
+            // a fresh block per pass, same seed: every pass draws the depths 2, 1, 1, 1, so level 1 sees example 0 only
+            assertGradientsSurvive("ResidualQuantizer with quantizer dropout", m, leaves, scope -> {
+                ResidualQuantizer rvq = ResidualQuantizer.builder().addLevel(first).addLevel(second)
+                        .optQuantizerDropout(true).optSeed(1).build();
+                QuantizerOutput out = rvq.quantize(z, true);
+                return out.quantized().mul(weights).sum().add(out.loss());
+            });
+        }
+    }
+
+    @Test
     void vqganTokenizerForwardWithAttentionResamplingAndGroupNorm() {
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(5);

@@ -1,6 +1,7 @@
 package org.tokenlab.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,8 +12,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.tokenlab.quantize.LookupFreeQuantizer;
+import org.tokenlab.quantize.ResidualQuantizer;
+import org.tokenlab.quantize.VectorQuantizer;
 import org.tokenlab.train.StepTrainer;
 
 class PatchAutoencoderTest {
@@ -42,6 +46,26 @@ class PatchAutoencoderTest {
                 assertEquals(new Shape(10), out.get(1).getShape());
                 assertEquals(DataType.INT64, out.get(1).getDataType());
                 assertEquals(new Shape(), out.get(2).getShape());
+            }
+        }
+    }
+
+    @Test
+    void aResidualQuantizerGivesOneIdPerLevelAndItsLevelsTrainWithTheAutoencoder() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ResidualQuantizer rvq = ResidualQuantizer.builder()
+                    .addLevels(2, q -> VectorQuantizer.builder().setCodebookSize(8).setCodeDimension(5).optSeed(q).build())
+                    .build();
+            PatchAutoencoder ae = PatchAutoencoder.builder().setPatchSize(4).setQuantizer(rvq).optHidden(16).build();
+            try (StepTrainer t = new StepTrainer(ae, Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-2f)).build(),
+                    new Shape(10, 16))) {
+                assertEquals(new Shape(10, 2), ae.getOutputShapes(new Shape[] {new Shape(10, 16)})[1]);
+                NDArray x = m.randomUniform(-1, 1, new Shape(10, 16));
+                float[] before = ((VectorQuantizer) rvq.levels().get(1)).codebook().toFloatArray();
+                t.step(new NDList(x), out -> out.get(0).sub(x).square().mean().add(out.get(2)), out ->
+                        assertEquals(new Shape(10, 2), out.get(1).getShape()));
+                float[] after = ((VectorQuantizer) rvq.levels().get(1)).codebook().toFloatArray();
+                assertFalse(Arrays.equals(before, after), "the optimizer should reach level 1's codebook");
             }
         }
     }

@@ -15,6 +15,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Test;
 import org.tokenlab.quantize.LookupFreeQuantizer;
+import org.tokenlab.quantize.ResidualQuantizer;
 import org.tokenlab.quantize.VectorQuantizer;
 
 class VqganTokenizerTest {
@@ -53,6 +54,50 @@ class VqganTokenizerTest {
             assertEquals(new Shape(), out.get(2).getShape());
             float diff = out.get(0).sub(t.decode(out.get(1))).abs().max().getFloat();
             assertTrue(diff < 1e-4f, "decode(ids) differs from the forward's reconstruction by " + diff);
+        }
+    }
+
+    @Test
+    void aResidualQuantizerGivesIdsWithALevelAxisThatDecodeAndItsLevelsInitializeWithTheTokenizer() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(8);
+            ResidualQuantizer rvq = ResidualQuantizer.builder()
+                    .addLevels(3, q -> VectorQuantizer.builder().setCodebookSize(32).setCodeDimension(8).optSeed(q).build())
+                    .optQuantizerDropout(true)
+                    .optSeed(2)
+                    .build();
+            VqganTokenizer t = VqganTokenizer.of(small(), rvq);
+            t.initialize(m, DataType.FLOAT32, new Shape(2, 1, 32, 32));
+            assertTrue(t.getParameters().keys().contains("03quantizer_03level2_codebook"), t.getParameters().keys().toString());
+            NDArray images = m.randomUniform(-1, 1, new Shape(2, 1, 32, 32));
+            NDArray ids = t.encode(images);
+            assertEquals(new Shape(2, 3, 8, 8), ids.getShape());
+            assertEquals(new Shape(2, 3, 8, 8), t.getOutputShapes(new Shape[] {images.getShape()})[1]);
+            NDList out = t.forward(new ParameterStore(m, false), new NDList(images), false);
+            assertTrue(out.get(1).contentEquals(ids));
+            float diff = out.get(0).sub(t.decode(ids)).abs().max().getFloat();
+            assertTrue(diff < 1e-4f, "decode(ids) differs from the forward's reconstruction by " + diff);
+            assertEquals(new Shape(2, 1, 32, 32), t.decode(ids.get(":, 0:1")).getShape()); // the first level alone
+            NDList training = t.forward(new ParameterStore(m, false), new NDList(images), true); // dropout: -1 ids
+            assertEquals(new Shape(2, 1, 32, 32), t.decode(training.get(1)).getShape());
+            IllegalArgumentException grid = assertThrows(IllegalArgumentException.class,
+                    () -> t.decode(m.zeros(new Shape(2, 8, 8), DataType.INT64)));
+            assertTrue(grid.getMessage().contains("(B, Q, h, w)") && grid.getMessage().contains("(2, 8, 8)"),
+                    grid.getMessage());
+            IllegalArgumentException levels = assertThrows(IllegalArgumentException.class,
+                    () -> t.decode(m.zeros(new Shape(2, 4, 8, 8), DataType.INT64)));
+            assertTrue(levels.getMessage().contains("1 <= Q <= 3"), levels.getMessage());
+        }
+    }
+
+    @Test
+    void tokenGridsOfAnotherRankAreExplained() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            VqganTokenizer t = VqganTokenizer.of(small(), LookupFreeQuantizer.builder().setCodeDimension(6).build());
+            t.initialize(m, DataType.FLOAT32, new Shape(1, 1, 32, 32));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> t.decode(m.zeros(new Shape(1, 2, 8, 8), DataType.INT64)));
+            assertTrue(e.getMessage().contains("(B, h, w)") && e.getMessage().contains("(1, 2, 8, 8)"), e.getMessage());
         }
     }
 
