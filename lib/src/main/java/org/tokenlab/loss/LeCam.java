@@ -3,6 +3,8 @@ package org.tokenlab.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import org.tokenlab.Resumable;
+import org.tokenlab.TrainingState;
 import org.tokenlab.internal.Checks;
 
 /**
@@ -29,7 +31,7 @@ import org.tokenlab.internal.Checks;
  * jshell> NDArray dLoss = GanLosses.HINGE.discriminatorLoss(dReal, dFake).add(lecam.loss(dReal, dFake).mul(0.001));
  * }</pre>
  */
-public final class LeCam {
+public final class LeCam implements Resumable {
 
     /** MAGVIT's decay of the anchors. */
     public static final double DEFAULT_DECAY = 0.999;
@@ -82,6 +84,19 @@ public final class LeCam {
         }
         NDArray real = realLogits.sub(emaFake).square().mean();
         return real.add(fakeLogits.sub(emaReal).square().mean());
+    }
+
+    /** Saves the anchors and the update count (the decay is configuration). */
+    @Override
+    public void saveState(TrainingState state) {
+        state.putDouble("emaReal", emaReal).putDouble("emaFake", emaFake).putLong("updates", updates);
+    }
+
+    @Override
+    public void loadState(TrainingState state) {
+        emaReal = state.getDouble("emaReal");
+        emaFake = state.getDouble("emaFake");
+        updates = state.getLong("updates");
     }
 
     /** The moving average of the mean logit on real images. */

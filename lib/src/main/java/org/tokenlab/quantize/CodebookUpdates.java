@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import java.util.List;
 import java.util.Random;
+import org.tokenlab.TrainingState;
 import org.tokenlab.internal.CodeStatistics;
 import org.tokenlab.internal.Sampling;
 
@@ -101,6 +102,21 @@ final class CodebookUpdates {
             if (ema != null) {
                 ema.reset(deadIds, rows);
             }
+        }
+    }
+
+    /** The k-means flag and the dead-code window (the EMA statistics are parameters, saved with the model). */
+    void saveState(TrainingState state) {
+        state.putBoolean("kMeansPending", kMeansPending);
+        if (deadCodes != null) {
+            deadCodes.saveState(state.child("deadCodes"));
+        }
+    }
+
+    void loadState(TrainingState state) {
+        kMeansPending = state.getBoolean("kMeansPending");
+        if (deadCodes != null) {
+            deadCodes.loadState(state.child("deadCodes"));
         }
     }
 

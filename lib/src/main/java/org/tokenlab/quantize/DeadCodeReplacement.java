@@ -2,6 +2,8 @@ package org.tokenlab.quantize;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
+import org.tokenlab.TrainingState;
+import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.HostValues;
 
 /**
@@ -22,6 +24,19 @@ final class DeadCodeReplacement {
         this.minUsage = minUsage;
         this.window = window;
         this.usage = new double[size];
+    }
+
+    void saveState(TrainingState state) {
+        state.putDoubles("usage", usage);
+        state.putLong("steps", steps);
+    }
+
+    void loadState(TrainingState state) {
+        double[] saved = state.getDoubles("usage");
+        Checks.require(saved.length == usage.length, "dead-code usage for %d codes cannot be loaded into a codebook of %d",
+                saved.length, usage.length);
+        System.arraycopy(saved, 0, usage, 0, usage.length);
+        steps = Math.toIntExact(state.getLong("steps"));
     }
 
     /**

@@ -66,6 +66,12 @@ public final class FiniteScalarQuantizer implements Quantizer {
     }
 
     /** A quantizer with {@code levels[i]} values on dimension {@code i}; each level count at least 2. */
+    @Override
+    public java.util.Map<String, String> configuration() {
+        return java.util.Map.of("type", "FiniteScalarQuantizer", "levels", java.util.Arrays.toString(levels));
+    }
+
+    /** @see #of(int...) */
     public static FiniteScalarQuantizer of(int... levels) {
         Checks.require(levels != null && levels.length > 0, "FiniteScalarQuantizer needs at least one level count, "
                 + "e.g. of(8, 5, 5, 5) or of(Preset.CODES_2_10)");

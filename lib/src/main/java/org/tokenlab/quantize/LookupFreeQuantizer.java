@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.tokenlab.Resumable;
+import org.tokenlab.TrainingState;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.CodeAxis;
 import org.tokenlab.internal.Scalars;
@@ -40,7 +42,7 @@ import org.tokenlab.internal.Scalars;
  * $4 ==> SUBGROUPS
  * }</pre>
  */
-public final class LookupFreeQuantizer implements Quantizer {
+public final class LookupFreeQuantizer implements Quantizer, Resumable {
 
     /** How the entropy of the batch-mean code distribution is computed. */
     public enum EntropyMode {
@@ -158,6 +160,32 @@ public final class LookupFreeQuantizer implements Quantizer {
     /** The bits per group in {@link EntropyMode#SUBGROUPS} mode; the code dimension in EXACT mode. */
     public int groupBits() {
         return groupBits;
+    }
+
+    @Override
+    public Map<String, String> configuration() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("type", NAME);
+        out.put("codeDimension", String.valueOf(dimension));
+        out.put("commitmentWeight", String.valueOf(commitmentWeight));
+        out.put("entropyWeight", String.valueOf(entropyWeight));
+        out.put("entropyAnnealing", String.valueOf(annealing));
+        out.put("temperature", String.valueOf(temperature));
+        out.put("diversityWeight", String.valueOf(diversityWeight));
+        out.put("entropyMode", String.valueOf(mode));
+        out.put("groupBits", String.valueOf(groupBits));
+        return out;
+    }
+
+    /** Saves the annealing step ({@link #trainingStep()}). */
+    @Override
+    public void saveState(TrainingState state) {
+        state.putLong("trainingStep", trainingStep());
+    }
+
+    @Override
+    public void loadState(TrainingState state) {
+        setTrainingStep(state.getLong("trainingStep"));
     }
 
     /** How many training calls this quantizer has seen (the annealing step of the next one). */

@@ -35,6 +35,20 @@ public interface Quantizer {
      */
     NDArray indicesToCodes(NDArray indices);
 
+    /**
+     * Every setting that decides how this quantizer quantizes and trains, as {@code name -> value}
+     * text in a stable order, starting with {@code "type"}: what a checkpoint stores so that a model
+     * built with other settings is refused with the differences named. Nested quantizers (a residual
+     * quantizer's levels) appear under a dotted prefix.
+     */
+    default java.util.Map<String, String> configuration() {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        out.put("type", getClass().getSimpleName());
+        out.put("codebookSize", String.valueOf(codebookSize()));
+        out.put("codeDimension", String.valueOf(codeDimension()));
+        return out;
+    }
+
     /** How many distinct codes there are. */
     long codebookSize();
 

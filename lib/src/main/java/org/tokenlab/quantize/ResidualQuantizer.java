@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.IntFunction;
+import org.tokenlab.Resumable;
+import org.tokenlab.TrainingState;
 import org.tokenlab.internal.Checks;
+import org.tokenlab.internal.StatefulRandom;
 import org.tokenlab.internal.CodeAxis;
 import org.tokenlab.internal.Scalars;
 
@@ -63,7 +66,7 @@ import org.tokenlab.internal.Scalars;
  * $3 ==> [01level0_codebook, 01level0_emaCount, 01level0_emaSum, 02level1_codebook, ...]
  * }</pre>
  */
-public final class ResidualQuantizer extends AbstractBlock implements Quantizer {
+public final class ResidualQuantizer extends AbstractBlock implements Quantizer, Resumable {
 
     /** The id of a level that an example did not use (quantizer dropout); it decodes to a zero code. */
     public static final long UNUSED_LEVEL = -1;
@@ -73,13 +76,13 @@ public final class ResidualQuantizer extends AbstractBlock implements Quantizer 
 
     private final List<Quantizer> levels;
     private final boolean quantizerDropout;
-    private final Random random;
+    private final StatefulRandom random;
 
     private ResidualQuantizer(Builder b) {
         super(VERSION);
         levels = List.copyOf(b.levels);
         quantizerDropout = b.quantizerDropout;
-        random = b.seed == null ? new Random() : new Random(b.seed);
+        random = b.seed == null ? new StatefulRandom() : new StatefulRandom(b.seed);
         for (int q = 0; q < levels.size(); q++) {
             if (levels.get(q) instanceof Block block) {
                 addChildBlock("level" + q, block);
@@ -95,6 +98,43 @@ public final class ResidualQuantizer extends AbstractBlock implements Quantizer 
     /** Residual quantization over {@code levels}, without quantizer dropout. */
     public static ResidualQuantizer of(List<? extends Quantizer> levels) {
         return builder().setLevels(levels).build();
+    }
+
+    @Override
+    public Map<String, String> configuration() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("type", NAME);
+        out.put("levels", String.valueOf(levels.size()));
+        out.put("quantizerDropout", String.valueOf(quantizerDropout));
+        for (int q = 0; q < levels.size(); q++) {
+            String prefix = "level" + q + ".";
+            levels.get(q).configuration().forEach((k, v) -> out.put(prefix + k, v));
+        }
+        return out;
+    }
+
+    /**
+     * Saves the dropout draws' random generator and the state of levels that are not blocks (an LFQ's
+     * annealing step); levels that are blocks are child blocks, saved where the block tree is walked.
+     */
+    @Override
+    public void saveState(TrainingState state) {
+        state.putLong("random", random.state());
+        for (int q = 0; q < levels.size(); q++) {
+            if (!(levels.get(q) instanceof Block) && levels.get(q) instanceof Resumable r) {
+                r.saveState(state.child("level" + q));
+            }
+        }
+    }
+
+    @Override
+    public void loadState(TrainingState state) {
+        random.setState(state.getLong("random"));
+        for (int q = 0; q < levels.size(); q++) {
+            if (!(levels.get(q) instanceof Block) && levels.get(q) instanceof Resumable r) {
+                r.loadState(state.child("level" + q));
+            }
+        }
     }
 
     /** The number of levels {@code Q}. */

@@ -15,7 +15,9 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
+import org.tokenlab.Resumable;
+import org.tokenlab.TrainingState;
+import org.tokenlab.internal.StatefulRandom;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.CodeAxis;
 import org.tokenlab.internal.Scalars;
@@ -52,7 +54,7 @@ import org.tokenlab.internal.Scalars;
  * $6 ==> true
  * }</pre>
  */
-public final class VectorQuantizer extends AbstractBlock implements Quantizer {
+public final class VectorQuantizer extends AbstractBlock implements Quantizer, Resumable {
 
     private static final byte VERSION = 1;
     private static final String NAME = "VectorQuantizer";
@@ -63,9 +65,10 @@ public final class VectorQuantizer extends AbstractBlock implements Quantizer {
     private final boolean cosine;
     private final double entropyWeight;
     private final double entropyTemperature;
-    private final Random random;
+    private final StatefulRandom random;
     private final CodebookUpdates updates;
     private final Parameter codebook;
+    private final Map<String, String> configuration = new java.util.LinkedHashMap<>();
 
     private VectorQuantizer(Builder b) {
         super(VERSION);
@@ -75,7 +78,7 @@ public final class VectorQuantizer extends AbstractBlock implements Quantizer {
         cosine = b.cosine;
         entropyWeight = b.entropyWeight;
         entropyTemperature = b.entropyTemperature == null ? 1.0 : b.entropyTemperature;
-        random = b.seed == null ? new Random() : new Random(b.seed);
+        random = b.seed == null ? new StatefulRandom() : new StatefulRandom(b.seed);
         EmaCodebook ema = b.emaDecay == null ? null : new EmaCodebook(size, dimension, b.emaDecay,
                 b.emaEpsilon == null ? 1e-5 : b.emaEpsilon);
         DeadCodeReplacement deadCodes = b.deadCodeThreshold == null ? null
@@ -86,6 +89,23 @@ public final class VectorQuantizer extends AbstractBlock implements Quantizer {
                 .optShape(new Shape(size, dimension)).optInitializer(new UniformCodebookInitializer(size, random))
                 .optRequiresGrad(ema == null).build());
         updates.parameters().forEach(this::addParameter);
+        configuration.put("type", NAME);
+        configuration.put("codebookSize", String.valueOf(size));
+        configuration.put("codeDimension", String.valueOf(dimension));
+        configuration.put("beta", String.valueOf(beta));
+        configuration.put("cosine", String.valueOf(cosine));
+        configuration.put("ema", String.valueOf(b.emaDecay));
+        configuration.put("emaEpsilon", String.valueOf(b.emaEpsilon));
+        configuration.put("kMeansIterations", String.valueOf(b.kMeansIterations));
+        configuration.put("deadCodeThreshold", String.valueOf(b.deadCodeThreshold));
+        configuration.put("deadCodeWindow", String.valueOf(b.deadCodeWindow));
+        configuration.put("entropyWeight", String.valueOf(entropyWeight));
+        configuration.put("entropyTemperature", String.valueOf(entropyTemperature));
+    }
+
+    @Override
+    public Map<String, String> configuration() {
+        return java.util.Collections.unmodifiableMap(configuration);
     }
 
     /** A builder: {@code setCodebookSize} and {@code setCodeDimension} are required. */
@@ -123,6 +143,23 @@ public final class VectorQuantizer extends AbstractBlock implements Quantizer {
     public void loadParameters(NDManager manager, DataInputStream is) throws IOException, MalformedModelException {
         super.loadParameters(manager, is);
         updates.loaded();
+    }
+
+    /**
+     * Saves what training changes besides the codebook and EMA statistics (which are parameters): the
+     * random generator (k-means start, dead-code restarts), the dead-code usage window and whether the
+     * k-means start is still to come.
+     */
+    @Override
+    public void saveState(TrainingState state) {
+        state.putLong("random", random.state());
+        updates.saveState(state);
+    }
+
+    @Override
+    public void loadState(TrainingState state) {
+        random.setState(state.getLong("random"));
+        updates.loadState(state);
     }
 
     /**

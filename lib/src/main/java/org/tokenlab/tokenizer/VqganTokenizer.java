@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tokenlab.Resumable;
+import org.tokenlab.TrainingState;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.Scopes;
 import org.tokenlab.nn.Decoder;
@@ -42,7 +44,7 @@ import org.tokenlab.quantize.ResidualQuantizer;
  * jshell> vqgan.encode(images).getShape()     // (B, 8, 8)
  * }</pre>
  */
-public final class VqganTokenizer extends AbstractBlock implements VisualTokenizer {
+public final class VqganTokenizer extends AbstractBlock implements VisualTokenizer, Resumable {
 
     private final VqganConfig config;
     private final Quantizer quantizer;
@@ -135,6 +137,40 @@ public final class VqganTokenizer extends AbstractBlock implements VisualTokeniz
     /** Whether {@link #freezeTokens} froze the encoder side. */
     public boolean tokensFrozen() {
         return tokensFrozen;
+    }
+
+    /**
+     * The configuration that builds this tokenizer again: the architecture ({@link VqganConfig}) and
+     * the quantizer's settings under {@code quantizer.}; what a checkpoint stores and checks.
+     */
+    public Map<String, String> configuration() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        out.put("tokenizer", "VqganTokenizer");
+        for (java.lang.reflect.RecordComponent c : VqganConfig.class.getRecordComponents()) {
+            try {
+                Object v = c.getAccessor().invoke(config);
+                out.put(c.getName(), v instanceof int[] a ? java.util.Arrays.toString(a) : String.valueOf(v));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + c.getName() + " of " + config, e);
+            }
+        }
+        quantizer.configuration().forEach((k, v) -> out.put("quantizer." + k, v));
+        return out;
+    }
+
+    /** The state of a quantizer that is not a block (an LFQ's annealing step); block quantizers are child blocks. */
+    @Override
+    public void saveState(TrainingState state) {
+        if (!(quantizer instanceof Block) && quantizer instanceof Resumable r) {
+            r.saveState(state.child("quantizer"));
+        }
+    }
+
+    @Override
+    public void loadState(TrainingState state) {
+        if (!(quantizer instanceof Block) && quantizer instanceof Resumable r) {
+            r.loadState(state.child("quantizer"));
+        }
     }
 
     /** The decoder's last convolution weight: where the adaptive GAN weight compares gradients. */

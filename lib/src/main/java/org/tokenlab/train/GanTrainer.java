@@ -17,7 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tokenlab.engine.EngineCheck;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.tokenlab.TrainingState;
 import org.tokenlab.internal.Autograd;
+import org.tokenlab.internal.OptimizerState;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.NonFiniteParameters;
 import org.tokenlab.internal.Scalars;
@@ -72,6 +76,8 @@ public final class GanTrainer implements AutoCloseable {
     private final Model discriminatorModel;
     private final Trainer g;
     private final Trainer d;
+    private final Optimizer generatorOptimizer;
+    private final Optimizer discriminatorOptimizer;
     private final PerceptualLoss perceptual;
     private final Settings settings;
     private double lambda = Double.NaN;
@@ -83,6 +89,8 @@ public final class GanTrainer implements AutoCloseable {
         this.generator = Checks.notNull(generator, "generator");
         EngineCheck.ensure(); // convolutions checked (and oneDNN routed around where wrong) before training
         Checks.notNull(discriminator, "discriminator");
+        this.generatorOptimizer = Checks.notNull(generatorOptimizer, "generatorOptimizer");
+        this.discriminatorOptimizer = Checks.notNull(discriminatorOptimizer, "discriminatorOptimizer");
         this.settings = Checks.notNull(settings, "settings");
         this.perceptual = perceptual;
         generatorModel = Model.newInstance("tokenlab-generator");
@@ -179,28 +187,37 @@ public final class GanTrainer implements AutoCloseable {
      * also reaches the discriminator's weights; its own step zeroes them first.
      */
     private void backwardWithAdaptiveWeight(NDManager scope, NDArray nonAdversarial, NDArray ganTerm, double factor) {
+        // the optimizer's update leaves every gradient at zero, so each backward pass starts from zero;
+        // gradients are read after the pass that defines them: before it, a parameter may have none yet,
+        // and the engine then answers with a detached array of zeros
         NDArray weight = generator.lastLayerWeight();
-        List<NDArray> gradients = new ArrayList<>();
-        for (Parameter p : generatorParameters()) {
-            NDArray gradient = p.getArray().getGradient(); // a view of the parameter's gradient, freed with the step
-            gradient.attach(scope);
-            gradients.add(gradient);
-        }
-        gradients.forEach(gradient -> gradient.subi(gradient)); // a fresh collector's gradients may hold the last step's
+        List<Parameter> parameters = generatorParameters();
         Autograd.backward(nonAdversarial, true);
         double reconstructionNorm = normOfGradient(scope, weight);
         List<NDArray> nonAdversarialGradients = new ArrayList<>();
-        for (NDArray gradient : gradients) {
+        for (NDArray gradient : gradients(scope, parameters)) {
             nonAdversarialGradients.add(gradient.duplicate());
             gradient.subi(gradient);
         }
         Autograd.backward(ganTerm, false);
         lambda = AdaptiveGanWeight.of(reconstructionNorm, normOfGradient(scope, weight));
         double scale = lambda * factor;
-        for (int i = 0; i < gradients.size(); i++) {
-            NDArray gradient = gradients.get(i);
+        List<NDArray> ganGradients = gradients(scope, parameters);
+        for (int i = 0; i < ganGradients.size(); i++) {
+            NDArray gradient = ganGradients.get(i);
             gradient.muli(Scalars.of(gradient, scale)).addi(nonAdversarialGradients.get(i));
         }
+    }
+
+    /** Views of the parameters' gradients (writing them writes the gradients), freed with {@code scope}. */
+    private static List<NDArray> gradients(NDManager scope, List<Parameter> parameters) {
+        List<NDArray> out = new ArrayList<>();
+        for (Parameter p : parameters) {
+            NDArray gradient = p.getArray().getGradient();
+            gradient.attach(scope);
+            out.add(gradient);
+        }
+        return out;
     }
 
     private static double normOfGradient(NDManager scope, NDArray weight) {
@@ -217,6 +234,74 @@ public final class GanTrainer implements AutoCloseable {
                 out.add(p);
             }
         }
+        return out;
+    }
+
+    /**
+     * Saves the whole run to {@code file} (a version 2 {@link Checkpoint}, written atomically): both
+     * players' parameters, the state of their {@link org.tokenlab.Resumable} parts (the quantizer's
+     * annealing step, dead-code window, random generators), both optimizers' state, the step count
+     * and the adaptive weight. The configuration stored is the generator's
+     * ({@link VqganTokenizer#configuration()}) and the discriminator's class. {@link #resume} continues
+     * from it exactly.
+     */
+    public void save(Path file) throws IOException {
+        try (NDManager scope = NDManager.newBaseManager()) {
+            TrainingState state = TrainingState.empty();
+            Checkpoint.putModel(state.child("generator"), generatorModel.getBlock(), scope);
+            Checkpoint.putModel(state.child("discriminator"), discriminatorModel.getBlock(), scope);
+            OptimizerState.save(generatorOptimizer, generatorModel.getBlock(), state.child("optimizer").child("generator"));
+            OptimizerState.save(discriminatorOptimizer, discriminatorModel.getBlock(),
+                    state.child("optimizer").child("discriminator"));
+            state.entries().values().stream().filter(v -> v instanceof NDArray)
+                    .forEach(v -> ((NDArray) v).attach(scope)); // optimizer copies too
+            state.putLong("steps", steps).putDouble("lambda", lambda);
+            Checkpoint.write(file, configuration(), state);
+        }
+    }
+
+    /**
+     * Continues the run saved in {@code file} by {@link #save}: this trainer must have been built with
+     * the same generator configuration and discriminator (the settings and optimizers' learning rates
+     * may differ: they are the caller's). After it, the next {@link #step} is the one the saved run
+     * would have taken, with the same result given the same batch.
+     *
+     * @throws IllegalArgumentException when the file is not a version 2 checkpoint of a run, or its
+     *     configuration or tensors do not fit this trainer (each difference named)
+     */
+    public void resume(Path file) throws IOException {
+        Map<String, String> stored = Checkpoint.readConfig(file);
+        Map<String, String> expected = configuration();
+        List<String> differences = new ArrayList<>();
+        for (String key : expected.keySet()) {
+            if (!expected.get(key).equals(stored.get(key))) {
+                differences.add(key + ": checkpoint has " + stored.getOrDefault(key, "nothing") + ", trainer has "
+                        + expected.get(key));
+            }
+        }
+        Checks.require(differences.isEmpty(), "checkpoint %s was saved by a run with another configuration (%s); "
+                + "build the trainer with the checkpoint's settings (Checkpoint.readConfig shows them)",
+                file, String.join("; ", differences));
+        try (NDManager scope = g.getManager().newSubManager()) {
+            TrainingState state = Checkpoint.read(file, scope).state();
+            Checks.require(state.has("steps") && state.has("lambda"), "checkpoint %s holds a model, not a GanTrainer run; "
+                    + "load it with Checkpoint.load into the tokenizer instead", file);
+            Checkpoint.takeModel(state.child("generator"), generatorModel.getBlock(), Checkpoint.Remap.IDENTITY, file.toString());
+            Checkpoint.takeModel(state.child("discriminator"), discriminatorModel.getBlock(), Checkpoint.Remap.IDENTITY,
+                    file.toString());
+            OptimizerState.load(generatorOptimizer, generatorModel.getBlock(), state.child("optimizer").child("generator"));
+            OptimizerState.load(discriminatorOptimizer, discriminatorModel.getBlock(),
+                    state.child("optimizer").child("discriminator"));
+            steps = state.getLong("steps");
+            lambda = state.getDouble("lambda");
+        }
+    }
+
+    private Map<String, String> configuration() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("run", "GanTrainer");
+        generator.configuration().forEach((k, v) -> out.put("generator." + k, v));
+        out.put("discriminator", discriminatorModel.getBlock().getClass().getName());
         return out;
     }
 

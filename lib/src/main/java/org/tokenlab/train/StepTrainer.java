@@ -16,7 +16,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.tokenlab.engine.EngineCheck;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.tokenlab.TrainingState;
 import org.tokenlab.internal.Checks;
+import org.tokenlab.internal.OptimizerState;
 import org.tokenlab.internal.NonFiniteParameters;
 import org.tokenlab.internal.Scopes;
 
@@ -35,6 +39,7 @@ public final class StepTrainer implements AutoCloseable {
 
     private final Model model;
     private final Trainer trainer;
+    private final Optimizer optimizer;
     private long steps;
 
     /** Initializes {@code block} for inputs of {@code inputShape} and prepares {@code optimizer}. */
@@ -43,6 +48,7 @@ public final class StepTrainer implements AutoCloseable {
         Checks.notNull(optimizer, "optimizer");
         Checks.require(inputShapes.length > 0, "StepTrainer needs the input shapes to initialize the block");
         EngineCheck.ensure(); // convolutions checked (and oneDNN routed around where wrong) before training
+        this.optimizer = optimizer;
         this.model = Model.newInstance("tokenlab-step-trainer");
         model.setBlock(block);
         // the loss here only satisfies DJL's config; the caller computes the real loss
@@ -100,6 +106,43 @@ public final class StepTrainer implements AutoCloseable {
     /** The parameter store, for calling the block's own methods (e.g. decoding) outside a step. */
     public ParameterStore parameterStore() {
         return new ParameterStore(trainer.getManager(), false);
+    }
+
+    /**
+     * Saves the run to {@code file} (a version 2 {@link Checkpoint}, atomically): the block's
+     * parameters and Resumable state, the optimizer's state and the step count, with {@code config}
+     * (the block's configuration, e.g. {@code tokenizer.configuration()}). {@link #resume} continues it exactly.
+     */
+    public void save(Path file, Map<String, String> config) throws IOException {
+        try (NDManager scope = NDManager.newBaseManager()) {
+            TrainingState state = TrainingState.empty();
+            Checkpoint.putModel(state.child(Checkpoint.MODEL), model.getBlock(), scope);
+            OptimizerState.save(optimizer, model.getBlock(), state.child("optimizer"));
+            state.entries().values().stream().filter(v -> v instanceof NDArray).forEach(v -> ((NDArray) v).attach(scope));
+            state.putLong("steps", steps);
+            Checkpoint.write(file, config, state);
+        }
+    }
+
+    /**
+     * Continues the run saved by {@link #save}; {@code config} must equal the stored one.
+     *
+     * @throws IllegalArgumentException when the configuration or tensors differ (each difference named)
+     *     or the file holds no run
+     */
+    public void resume(Path file, Map<String, String> config) throws IOException {
+        Checks.notNull(config, "config");
+        Map<String, String> stored = Checkpoint.readConfig(file);
+        Checks.require(stored.equals(config), "checkpoint %s was saved with configuration %s, this trainer's is %s; "
+                + "build the block with the checkpoint's settings", file, stored, config);
+        try (NDManager scope = trainer.getManager().newSubManager()) {
+            TrainingState state = Checkpoint.read(file, scope).state();
+            Checks.require(state.has("steps"), "checkpoint %s holds a model, not a StepTrainer run; "
+                    + "load it with Checkpoint.load instead", file);
+            Checkpoint.takeModel(state.child(Checkpoint.MODEL), model.getBlock(), Checkpoint.Remap.IDENTITY, file.toString());
+            OptimizerState.load(optimizer, model.getBlock(), state.child("optimizer"));
+            steps = state.getLong("steps");
+        }
     }
 
     /** Steps taken so far. */

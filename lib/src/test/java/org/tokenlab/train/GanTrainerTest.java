@@ -142,6 +142,67 @@ class GanTrainerTest {
         }
     }
 
+    /** A run of VQ with EMA, dead-code restarts and a seed, adaptive weight every other step, built afresh each time. */
+    private static GanTrainer resumableRun(int initSeed, org.tokenlab.quantize.VectorQuantizer[] quantizer) {
+        ai.djl.engine.Engine.getInstance().setRandomSeed(initSeed);
+        quantizer[0] = org.tokenlab.quantize.VectorQuantizer.builder().setCodebookSize(16).setCodeDimension(4).optEma(0.9)
+                .optDeadCodeThreshold(2).optDeadCodeWindow(2).optSeed(9).build();
+        VqganTokenizer g = VqganTokenizer.of(new VqganConfig(1, 8, new int[] {1, 2}, 1, false, 4, 8), quantizer[0]);
+        Block d = PatchDiscriminator.builder().optInputChannels(1).optBaseChannels(8).optLayers(2).build();
+        return new GanTrainer(g, d, Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build(),
+                Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-3f)).build(), IMAGES, null,
+                new GanTrainer.Settings(GanLosses.HINGE, new DiscriminatorWarmup(2, 1.0), 1.0, 2));
+    }
+
+    private static java.util.List<NDArray> parameterCopies(GanTrainer t, NDManager m) {
+        java.util.List<NDArray> out = new java.util.ArrayList<>();
+        for (Block b : java.util.List.of(t.generatorBlock(), t.discriminatorBlock())) {
+            b.getParameters().forEach(p -> {
+                NDArray c = p.getValue().getArray().duplicate();
+                c.attach(m);
+                out.add(c);
+            });
+        }
+        return out;
+    }
+
+    @Test
+    void aSavedRunResumesExactly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(13);
+            java.util.List<NDArray> batches = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                batches.add(m.randomUniform(-1, 1, IMAGES));
+            }
+            java.nio.file.Path file = dir.resolve("run.ckpt");
+            org.tokenlab.quantize.VectorQuantizer[] vq = new org.tokenlab.quantize.VectorQuantizer[1];
+            java.util.List<NDArray> straight;
+            java.util.List<Map<String, Double>> straightMetrics = new java.util.ArrayList<>();
+            try (GanTrainer t = resumableRun(1, vq)) {
+                for (int i = 0; i < 3; i++) {
+                    t.step(batches.get(i));
+                }
+                t.save(file);
+                for (int i = 3; i < 6; i++) {
+                    straightMetrics.add(t.step(batches.get(i)));
+                }
+                straight = parameterCopies(t, m);
+            }
+            try (GanTrainer t = resumableRun(2, vq)) { // another initialization: everything must come from the file
+                t.resume(file);
+                assertEquals(3, t.steps());
+                for (int i = 3; i < 6; i++) {
+                    assertEquals(straightMetrics.get(i - 3), t.step(batches.get(i)), "step " + (i + 1) + "'s metrics");
+                }
+                java.util.List<NDArray> resumed = parameterCopies(t, m);
+                assertEquals(straight.size(), resumed.size());
+                for (int i = 0; i < straight.size(); i++) {
+                    assertEquals(straight.get(i), resumed.get(i), "parameter " + i + " after resuming");
+                }
+            }
+        }
+    }
+
     @Test
     void settingsAreChecked() {
         assertThrows(IllegalArgumentException.class,
