@@ -1,4 +1,6 @@
 // TokenLab's usual imports, run before the first cell by the notebook kernel and by `tokenlab jshell`.
+// Only imports from outside the library belong here: org.tokenlab.ShellStartup appends one import for
+// each of the library's packages found on the class path, so a new package needs no edit here.
 import java.util.*;
 import java.util.function.*;
 import java.util.stream.*;
@@ -14,12 +16,3 @@ import ai.djl.training.tracker.Tracker;
 import tech.tablesaw.api.*;
 import tech.tablesaw.aggregate.AggregateFunctions;
 import org.knowm.xchart.*;
-import org.tokenlab.data.*;
-import org.tokenlab.engine.*;
-import org.tokenlab.metrics.*;
-import org.tokenlab.quantize.*;
-import org.tokenlab.tokenizer.*;
-import org.tokenlab.train.*;
-import org.tokenlab.viz.*;
-import org.tokenlab.loss.*;
-import org.tokenlab.generate.*;

@@ -68,9 +68,7 @@ public final class TokenLabKernel extends BaseKernel {
     public static final String NAME = "tokenlab";
     public static final String VERSION = "0.1.0";
 
-    /** Library imports, shared with {@code tokenlab jshell}. */
-    static final String LIBRARY_STARTUP = "/org/tokenlab/startup.jsh";
-    /** Notebook-only additions: display and friends. */
+    /** Notebook-only additions: display and friends (the library's imports come from ShellStartup). */
     static final String KERNEL_STARTUP = "/org/tokenlab/kernel/startup.jsh";
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenLabKernel.class);
@@ -90,7 +88,7 @@ public final class TokenLabKernel extends BaseKernel {
         this.kio = io;
         this.history = history;
         this.evaluator = CompletableFuture.supplyAsync(
-                () -> CellEvaluator.create(System.getProperty("java.class.path"), List.of(startup(LIBRARY_STARTUP), startup(KERNEL_STARTUP))),
+                () -> CellEvaluator.withLibrary(System.getProperty("java.class.path"), List.of(startup(KERNEL_STARTUP))),
                 runnable -> daemon("tokenlab-jshell-start", runnable).start());
         this.magics = magics();
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> daemon("tokenlab-stream-flush", r));

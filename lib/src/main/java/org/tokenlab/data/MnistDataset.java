@@ -22,7 +22,12 @@ import org.tokenlab.internal.Checks;
  *
  * <pre>{@code
  * jshell> var train = MnistDataset.builder().optSplit(Split.TRAIN).setShuffledSampling(64, 42).build();
- * jshell> for (Batch batch : train.getData(manager)) { ... batch.close(); }
+ * jshell> import ai.djl.training.dataset.Batch;
+ * jshell> for (Batch batch : train.getData(manager)) {
+ *    ...>     NDArray x = batch.getData().head();   // (64, 1, 32, 32)
+ *    ...>     NDArray y = batch.getLabels().head(); // (64)
+ *    ...>     batch.close();
+ *    ...> }
  * }</pre>
  */
 public final class MnistDataset extends RandomAccessDataset {

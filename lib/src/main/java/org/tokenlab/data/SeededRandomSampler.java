@@ -15,6 +15,7 @@ import java.util.Random;
  * seed. Wrap it in a {@code BatchSampler} for batches.
  *
  * <pre>{@code
+ * jshell> import ai.djl.training.dataset.BatchSampler;
  * jshell> var sampler = new BatchSampler(new SeededRandomSampler(42), 64);
  * }</pre>
  */

@@ -45,7 +45,10 @@ import org.tokenlab.internal.Checks;
  * free the native model.
  *
  * <pre>{@code
- * jshell> try (var vgg = TorchScriptFeatures.load(Path.of("vgg16-features.pt"))) { ... new PerceptualLoss(vgg) ... }
+ * jshell> try (var vgg = TorchScriptFeatures.load(Path.of("vgg16-features.pt"))) {
+ *    ...>     var perceptual = new PerceptualLoss(vgg);
+ *    ...>     NDArray loss = perceptual.loss(reconstruction, images);   // train with it while vgg is open
+ *    ...> }
  * }</pre>
  */
 public final class TorchScriptFeatures implements FeatureNetwork, AutoCloseable {

@@ -10,7 +10,7 @@
  * images {@code (B, C, H, W)}, videos {@code (B, C, T, H, W)}.
  *
  * <pre>{@code
- * jshell> var encoder = Encoder.builder().setInputChannels(1).setLatentChannels(16).build();
+ * jshell> var encoder = Encoder.builder().setImageChannels(1).setLatentChannels(16).build();
  * jshell> encoder.initialize(manager, DataType.FLOAT32, new Shape(8, 1, 32, 32));
  * jshell> encoder.getOutputShapes(new Shape[] {new Shape(8, 1, 32, 32)})[0]   // (8, 16, 8, 8)
  * }</pre>

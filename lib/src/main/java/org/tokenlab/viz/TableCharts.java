@@ -19,7 +19,7 @@ import tech.tablesaw.columns.Column;
  * they render to PNG without a browser or a network.
  *
  * <pre>{@code
- * jshell> XYChart chart = TableCharts.line(log, "step", "loss", "perplexity");
+ * jshell> XYChart chart = TableCharts.line(log.table(), "step", "loss", "perplexity");
  * }</pre>
  */
 public final class TableCharts {

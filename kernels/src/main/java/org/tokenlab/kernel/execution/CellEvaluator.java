@@ -19,6 +19,7 @@ import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
 import jdk.jshell.SourceCodeAnalysis.Completeness;
 import jdk.jshell.UnresolvedReferenceException;
 import jdk.jshell.VarSnippet;
+import org.tokenlab.ShellStartup;
 
 /**
  * Evaluates notebook cells with JShell in this JVM.
@@ -30,42 +31,70 @@ import jdk.jshell.VarSnippet;
  */
 public final class CellEvaluator implements AutoCloseable {
 
-    /** Packages whose javadoc inspect shows from the library's bundled sources. */
-    static final List<String> LIBRARY_PACKAGES = List.of("org.tokenlab", "org.tokenlab.viz", "org.tokenlab.quantize",
-            "org.tokenlab.nn", "org.tokenlab.tokenizer", "org.tokenlab.loss", "org.tokenlab.mask", "org.tokenlab.generate",
-            "org.tokenlab.sequence", "org.tokenlab.train", "org.tokenlab.data", "org.tokenlab.metrics");
+    /**
+     * The kernel's own package; it and its subpackages are never imported on demand (the kernel's
+     * startup imports what cells use from them) nor searched for library javadoc.
+     */
+    public static final String KERNEL_PACKAGE = "org.tokenlab.kernel";
 
     private static final Pattern DISPLAY_CALL = Pattern.compile("^(display|updateDisplay)\\s*\\(");
 
     private final JShell shell;
     private final CellExecutionControl control;
     private final SourceCodeAnalysis analysis;
+    private final List<String> libraryPackages;
     private final LibraryDocs libraryDocs;
 
-    private CellEvaluator(JShell shell, CellExecutionControl control) {
+    private CellEvaluator(JShell shell, CellExecutionControl control, List<String> libraryPackages) {
         this.shell = shell;
         this.control = control;
         this.analysis = shell.sourceCodeAnalysis();
-        this.libraryDocs = new LibraryDocs(CellEvaluator.class.getClassLoader(), LIBRARY_PACKAGES);
+        this.libraryPackages = List.copyOf(libraryPackages);
+        this.libraryDocs = new LibraryDocs(CellEvaluator.class.getClassLoader(), this.libraryPackages);
+    }
+
+    /**
+     * The library's packages on {@code classPath}: what {@link #withLibrary} imports and where inspect
+     * looks for javadoc. Found by {@link ShellStartup#packages}, without the kernel's own packages.
+     */
+    public static List<String> libraryPackages(String classPath) {
+        return ShellStartup.packages(classPath == null ? "" : classPath, KERNEL_PACKAGE);
+    }
+
+    /**
+     * A new evaluator that has imported what {@code ./tokenlab jshell} imports, every library package
+     * on {@code classPath} included ({@link ShellStartup#script}), then run {@code moreStartup}.
+     */
+    public static CellEvaluator withLibrary(String classPath, List<String> moreStartup) {
+        List<String> packages = libraryPackages(classPath);
+        List<String> startup = new ArrayList<>();
+        startup.add(ShellStartup.script(packages));
+        startup.addAll(moreStartup);
+        return create(classPath, packages, startup);
     }
 
     /**
      * A new evaluator whose snippets see {@code classPath} (entries separated by the platform's path
-     * separator, usually this JVM's own class path) and that has run {@code startup} (imports).
+     * separator, usually this JVM's own class path) and that has run {@code startup} (imports) and
+     * nothing else; inspect shows the javadoc of the library packages on {@code classPath}.
      */
     public static CellEvaluator create(String classPath, List<String> startup) {
+        return create(classPath, libraryPackages(classPath), startup);
+    }
+
+    private static CellEvaluator create(String classPath, List<String> libraryPackages, List<String> startup) {
         CellExecutionControlProvider provider = new CellExecutionControlProvider();
         JShell shell = JShell.builder()
                 .executionEngine(provider, null)
                 .in(new ByteArrayInputStream(new byte[0]))
                 .out(new PrintStream(System.out, true))
                 .err(new PrintStream(System.err, true))
-                
                 .build();
-        CellEvaluator evaluator = new CellEvaluator(shell, provider.control());
+        // before the source analysis exists: a compiler context it makes earlier keeps the old class path
         if (classPath != null && !classPath.isBlank()) {
             shell.addToClasspath(classPath);
         }
+        CellEvaluator evaluator = new CellEvaluator(shell, provider.control(), libraryPackages);
         for (String snippet : startup) {
             try {
                 evaluator.eval(snippet);
@@ -74,6 +103,11 @@ public final class CellEvaluator implements AutoCloseable {
             }
         }
         return evaluator;
+    }
+
+    /** The library packages found when this evaluator was made, sorted. */
+    public List<String> libraryPackages() {
+        return libraryPackages;
     }
 
     /** Adds a jar or folder to what cells can compile against and load. */
