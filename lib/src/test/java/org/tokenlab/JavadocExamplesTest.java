@@ -45,7 +45,6 @@ class JavadocExamplesTest {
             entry("labels", "NDArray"),
             entry("testImages", "NDArray"),
             entry("reconstruction", "NDArray"),
-            entry("features", "NDArray"),
             entry("batch", "NDArray"),
             entry("video", "NDArray"),
             entry("data", "NDArray"),
@@ -68,14 +67,9 @@ class JavadocExamplesTest {
             entry("batches", "RandomBatches"),
             // quantizers and their output
             entry("vq", "VectorQuantizer"),
-            entry("vq1", "VectorQuantizer"),
-            entry("vq2", "VectorQuantizer"),
-            entry("vq3", "VectorQuantizer"),
-            entry("vq4", "VectorQuantizer"),
             entry("lfq", "LookupFreeQuantizer"),
             entry("output", "QuantizerOutput"),
             // models
-            entry("config", "VqganConfig"),
             entry("tokenizer", "VqganTokenizer"),
             entry("vqgan", "VqganTokenizer"),
             entry("discriminator", "PatchDiscriminator"),
