@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import java.util.Random;
+import org.tokenlab.Resumable;
+import org.tokenlab.TrainingState;
 import org.tokenlab.internal.Checks;
+import org.tokenlab.internal.StatefulRandom;
 
 /**
  * Shuffled mini-batches of arrays already in memory (images and labels, token grids, ...), drawn
@@ -18,12 +20,12 @@ import org.tokenlab.internal.Checks;
  * jshell> NDList batch = batches.next(scope);      // (64, 1, 32, 32), (64)
  * }</pre>
  */
-public final class RandomBatches {
+public final class RandomBatches implements Resumable {
 
     private final NDArray[] arrays;
     private final int batchSize;
     private final int rows;
-    private final Random random;
+    private final StatefulRandom random;
     private int[] order;
     private int position;
     private long epochs;
@@ -32,7 +34,7 @@ public final class RandomBatches {
         this.arrays = arrays;
         this.batchSize = batchSize;
         this.rows = Math.toIntExact(arrays[0].getShape().get(0));
-        this.random = new Random(seed);
+        this.random = new StatefulRandom(seed);
         this.position = rows; // the first call draws the first permutation
     }
 
@@ -57,6 +59,34 @@ public final class RandomBatches {
         Checks.require(batchSize >= 1 && batchSize <= rows,
                 "batchSize must be in [1, %d] (the number of rows), got %d", rows, batchSize);
         return new RandomBatches(batchSize, seed, arrays.clone());
+    }
+
+    /**
+     * Saves where the stream is: the random generator, the current permutation and the position in
+     * it, and the epoch count, so that a resumed run draws the batches the interrupted one would have.
+     */
+    @Override
+    public synchronized void saveState(TrainingState state) {
+        state.putLong("random", random.state()).putLong("position", position).putLong("epochs", epochs);
+        if (order != null) {
+            state.putLongs("order", java.util.Arrays.stream(order).asLongStream().toArray());
+        }
+    }
+
+    @Override
+    public synchronized void loadState(TrainingState state) {
+        random.setState(state.getLong("random"));
+        int at = Math.toIntExact(state.getLong("position"));
+        if (state.has("order")) {
+            long[] saved = state.getLongs("order");
+            Checks.require(saved.length == rows, "RandomBatches state for %d rows cannot be loaded into batches of %d rows; "
+                    + "build the batches from the same arrays", saved.length, rows);
+            order = java.util.Arrays.stream(saved).mapToInt(Math::toIntExact).toArray();
+        } else {
+            order = null;
+        }
+        position = at;
+        epochs = state.getLong("epochs");
     }
 
     /** The next batch, one array per source array, each {@code (batchSize, ...)} and owned by {@code manager}. */

@@ -19,6 +19,7 @@ import java.util.Map;
 import org.tokenlab.engine.EngineCheck;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.tokenlab.Resumable;
 import org.tokenlab.TrainingState;
 import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.OptimizerState;
@@ -246,8 +247,19 @@ public final class GanTrainer implements AutoCloseable {
      * from it exactly.
      */
     public void save(Path file) throws IOException {
+        save(file, Map.of());
+    }
+
+    /**
+     * {@link #save(Path)} plus the state of objects outside the trainer that the run depends on, by
+     * name: the batch stream ({@code RandomBatches}), a {@code LeCam} regularizer. Pass the same
+     * names to {@link #resume(Path, Map)}.
+     */
+    public void save(Path file, Map<String, ? extends Resumable> others) throws IOException {
+        Checks.notNull(others, "others");
         try (NDManager scope = NDManager.newBaseManager()) {
             TrainingState state = TrainingState.empty();
+            others.forEach((name, r) -> r.saveState(state.child("others").child(name)));
             Checkpoint.putModel(state.child("generator"), generatorModel.getBlock(), scope);
             Checkpoint.putModel(state.child("discriminator"), discriminatorModel.getBlock(), scope);
             OptimizerState.save(generatorOptimizer, generatorModel.getBlock(), state.child("optimizer").child("generator"));
@@ -270,6 +282,12 @@ public final class GanTrainer implements AutoCloseable {
      *     configuration or tensors do not fit this trainer (each difference named)
      */
     public void resume(Path file) throws IOException {
+        resume(file, Map.of());
+    }
+
+    /** {@link #resume(Path)}, giving each of {@code others} the state saved under its name by {@link #save(Path, Map)}. */
+    public void resume(Path file, Map<String, ? extends Resumable> others) throws IOException {
+        Checks.notNull(others, "others");
         Map<String, String> stored = Checkpoint.readConfig(file);
         Map<String, String> expected = configuration();
         List<String> differences = new ArrayList<>();
@@ -294,6 +312,7 @@ public final class GanTrainer implements AutoCloseable {
                     state.child("optimizer").child("discriminator"));
             steps = state.getLong("steps");
             lambda = state.getDouble("lambda");
+            others.forEach((name, r) -> r.loadState(state.child("others").child(name)));
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.function.Function;
 import org.tokenlab.engine.EngineCheck;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.tokenlab.Resumable;
 import org.tokenlab.TrainingState;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.OptimizerState;
@@ -114,8 +115,15 @@ public final class StepTrainer implements AutoCloseable {
      * (the block's configuration, e.g. {@code tokenizer.configuration()}). {@link #resume} continues it exactly.
      */
     public void save(Path file, Map<String, String> config) throws IOException {
+        save(file, config, Map.of());
+    }
+
+    /** {@link #save(Path, Map)} plus the state of {@code others} (the batch stream...), by name. */
+    public void save(Path file, Map<String, String> config, Map<String, ? extends Resumable> others) throws IOException {
+        Checks.notNull(others, "others");
         try (NDManager scope = NDManager.newBaseManager()) {
             TrainingState state = TrainingState.empty();
+            others.forEach((name, r) -> r.saveState(state.child("others").child(name)));
             Checkpoint.putModel(state.child(Checkpoint.MODEL), model.getBlock(), scope);
             OptimizerState.save(optimizer, model.getBlock(), state.child("optimizer"));
             state.entries().values().stream().filter(v -> v instanceof NDArray).forEach(v -> ((NDArray) v).attach(scope));
@@ -131,7 +139,13 @@ public final class StepTrainer implements AutoCloseable {
      *     or the file holds no run
      */
     public void resume(Path file, Map<String, String> config) throws IOException {
+        resume(file, config, Map.of());
+    }
+
+    /** {@link #resume(Path, Map)}, giving each of {@code others} the state saved under its name. */
+    public void resume(Path file, Map<String, String> config, Map<String, ? extends Resumable> others) throws IOException {
         Checks.notNull(config, "config");
+        Checks.notNull(others, "others");
         Map<String, String> stored = Checkpoint.readConfig(file);
         Checks.require(stored.equals(config), "checkpoint %s was saved with configuration %s, this trainer's is %s; "
                 + "build the block with the checkpoint's settings", file, stored, config);
@@ -142,6 +156,7 @@ public final class StepTrainer implements AutoCloseable {
             Checkpoint.takeModel(state.child(Checkpoint.MODEL), model.getBlock(), Checkpoint.Remap.IDENTITY, file.toString());
             OptimizerState.load(optimizer, model.getBlock(), state.child("optimizer"));
             steps = state.getLong("steps");
+            others.forEach((name, r) -> r.loadState(state.child("others").child(name)));
         }
     }
 

@@ -43,6 +43,56 @@ class StepTrainerTest {
         }
     }
 
+    /** Adam with a cosine schedule (so update counts matter), random batches, built afresh with a given initialization. */
+    private static StepTrainer adamRun(int initSeed) {
+        ai.djl.engine.Engine.getInstance().setRandomSeed(initSeed);
+        SequentialBlock net = new SequentialBlock().add(Linear.builder().setUnits(8).build()).add(ai.djl.nn.Activation::relu)
+                .add(Linear.builder().setUnits(1).build());
+        Tracker cosine = Tracker.cosine().setBaseValue(0.05f).optFinalValue(0.001f).setMaxUpdates(20).build();
+        return new StepTrainer(net, Optimizer.adam().optLearningRateTracker(cosine).build(), new Shape(8, 2));
+    }
+
+    @Test
+    void aSavedRunResumesExactlyWithItsBatchStream(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(5);
+            NDArray x = m.randomUniform(-1, 1, new Shape(40, 2));
+            NDArray y = x.get(":, 0:1").mul(x.get(":, 1:2")); // a product: not linear, so every step matters
+            java.util.function.Function<NDList, java.util.function.Function<NDList, NDArray>> loss =
+                    batch -> out -> out.singletonOrThrow().sub(batch.get(1)).square().mean();
+            java.nio.file.Path file = dir.resolve("run.ckpt");
+            java.util.Map<String, String> config = java.util.Map.of("model", "mlp-2-8-1");
+            float[] straight = new float[6];
+            try (StepTrainer t = adamRun(1)) {
+                org.tokenlab.data.RandomBatches batches = org.tokenlab.data.RandomBatches.of(8, 3, x, y);
+                for (int i = 0; i < 7; i++) { // 7 batches of 8 from 40 rows: the stream is inside its second epoch
+                    NDList b = batches.next(m);
+                    t.step(new NDList(b.get(0)), loss.apply(b), out -> { });
+                }
+                t.save(file, config, java.util.Map.of("batches", batches));
+                for (int i = 0; i < straight.length; i++) {
+                    NDList b = batches.next(m);
+                    straight[i] = t.step(new NDList(b.get(0)), loss.apply(b), out -> { });
+                }
+            }
+            try (StepTrainer t = adamRun(2)) {
+                org.tokenlab.data.RandomBatches batches = org.tokenlab.data.RandomBatches.of(8, 99, x, y);
+                t.resume(file, config, java.util.Map.of("batches", batches));
+                assertEquals(7, t.steps());
+                for (int i = 0; i < straight.length; i++) {
+                    NDList b = batches.next(m);
+                    assertEquals(straight[i], t.step(new NDList(b.get(0)), loss.apply(b), out -> { }), "loss of step " + (8 + i));
+                }
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+                try (StepTrainer t = adamRun(3)) {
+                    t.resume(file, java.util.Map.of("model", "mlp-2-16-1"));
+                }
+            });
+            assertTrue(e.getMessage().contains("mlp-2-8-1"), e.getMessage());
+        }
+    }
+
     @Test
     void aNonFiniteLossStopsWithTheStepNamed() {
         try (NDManager m = NDManager.newBaseManager();
