@@ -67,7 +67,8 @@ public class VqganTokenizerBenchmark extends BenchmarkDefaults {
 
     private static GanTrainer trainer(PerceptualLoss perceptual, DiscriminatorWarmup warmup) {
         return new GanTrainer(tokenizer(), PatchDiscriminator.builder().optInputChannels(1).build(), adam(), adam(),
-                new Shape(BATCH, 1, 32, 32), perceptual, new GanTrainer.Settings(GanLosses.HINGE, warmup, 1.0, 10));
+                new Shape(BATCH, 1, 32, 32), perceptual, GanTrainer.Settings.builder().optGan(GanLosses.HINGE)
+                        .optWarmup(warmup).optPerceptualWeight(1.0).optAdaptiveEvery(10).build());
     }
 
     private static Optimizer adam() {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Function;
+import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.HostValues;
 
@@ -52,7 +53,7 @@ public final class AutoregressiveSampler {
     /**
      * {@code length} new ids {@code (B, length)} int64 following {@code prefix (B, P)} (e.g. class
      * tokens from {@link TokenTransformer#classPrefix}, or the start of a grid to complete), owned by
-     * the prefix's manager; the prefix is not repeated in the result.
+     * the prefix's manager; the prefix is not repeated in the result. No autograd graph is recorded.
      *
      * @throws IllegalArgumentException when {@code P + length - 1} exceeds the model's maxLength
      */
@@ -64,23 +65,28 @@ public final class AutoregressiveSampler {
                 "sampling %d tokens after a prefix of %d reads %d positions, but the model reads at most %d (maxLength); "
                         + "sample at most %d tokens",
                 length, p, p + length - 1, model.maxLength(), model.maxLength() - p + 1);
-        if (!useCache) {
-            return generate(prefix.getManager(), sequences, p, length, model::logits, false);
-        }
-        try (KvCache cache = model.newCache(prefix.getManager())) {
-            return generate(prefix.getManager(), sequences, p, length, ids -> model.logits(ids, cache), true);
+        try (Autograd.Paused paused = Autograd.pause()) {
+            if (!useCache) {
+                return generate(prefix.getManager(), sequences, p, length, model::logits, false);
+            }
+            try (KvCache cache = model.newCache(prefix.getManager())) {
+                return generate(prefix.getManager(), sequences, p, length, ids -> model.logits(ids, cache), true);
+            }
         }
     }
 
     /**
      * Like {@link #sample(TokenTransformer, NDArray, int)} for any model given as a function from ids
      * {@code (B, t)} int64 to logits {@code (B, t, V)}; the whole sequence is fed at every step (no
-     * cache). The function's results should belong to its input's manager, which is closed after each step.
+     * cache). The function's results should belong to its input's manager, which is closed after each
+     * step. The function runs with autograd recording off.
      */
     public NDArray sample(Function<NDArray, NDArray> model, NDArray prefix, int length) {
         Checks.notNull(model, "model");
         long[][] sequences = start(prefix, length);
-        return generate(prefix.getManager(), sequences, (int) prefix.getShape().get(1), length, model, false);
+        try (Autograd.Paused paused = Autograd.pause()) {
+            return generate(prefix.getManager(), sequences, (int) prefix.getShape().get(1), length, model, false);
+        }
     }
 
     /** The distribution this sampler draws from, given one row of logits {@code (V)}; the row is not changed. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.Slices;
 
@@ -70,17 +71,20 @@ public final class CausalLoss {
      * The mean next-token loss of {@code model} on whole sequences {@code (N, L+1)} (e.g. held-out
      * digits with their class prefix), in evaluation mode and {@code batchSize} sequences at a time;
      * the first {@code ignoreFirst} targets are skipped as in {@link #crossEntropy(NDArray, NDArray, int)}.
-     * Nothing computed is kept. In nats per token: {@code ln V} is the cost of guessing uniformly.
+     * Nothing computed is kept and no autograd graph is recorded. In nats per token: {@code ln V} is
+     * the cost of guessing uniformly.
      */
     public static double evaluate(TokenTransformer model, NDArray sequences, int ignoreFirst, int batchSize) {
         Checks.notNull(model, "model");
         checkSequence(sequences);
         Checks.positive(batchSize, "batchSize");
         double[] sum = new double[1];
-        Slices.forEach(sequences, batchSize, batch -> {
-            NDArray logits = model.logits(inputsOf(batch));
-            sum[0] += crossEntropy(logits, targetsOf(batch), ignoreFirst).getFloat() * batch.getShape().get(0);
-        });
+        try (Autograd.Paused paused = Autograd.pause()) {
+            Slices.forEach(sequences, batchSize, batch -> {
+                NDArray logits = model.logits(inputsOf(batch));
+                sum[0] += crossEntropy(logits, targetsOf(batch), ignoreFirst).getFloat() * batch.getShape().get(0);
+            });
+        }
         return sum[0] / sequences.getShape().get(0);
     }
 

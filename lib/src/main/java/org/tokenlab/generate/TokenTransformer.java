@@ -18,6 +18,7 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
 
 /**
@@ -123,16 +124,22 @@ public final class TokenTransformer extends AbstractBlock {
         return logits;
     }
 
-    /** Logits {@code (B, L, V)} of {@code ids (B, L)} in inference mode, owned by the ids' manager. */
+    /**
+     * Logits {@code (B, L, V)} of {@code ids (B, L)} in inference mode, owned by the ids' manager:
+     * no dropout and no autograd graph recorded, whichever thread calls it.
+     */
     public NDArray logits(NDArray ids) {
         return logits(ids, null);
     }
 
-    /** Logits {@code (B, L, V)} of {@code ids (B, L)} continuing {@code cache} (null for none), in inference mode. */
+    /**
+     * Logits {@code (B, L, V)} of {@code ids (B, L)} continuing {@code cache} (null for none), in
+     * inference mode as {@link #logits(NDArray)}.
+     */
     public NDArray logits(NDArray ids, KvCache cache) {
         Checks.notNull(ids, "ids");
         NDManager owner = ids.getManager();
-        try (NDManager scope = owner.newSubManager()) {
+        try (Autograd.Paused paused = Autograd.pause(); NDManager scope = owner.newSubManager()) {
             ids.tempAttach(scope); // every temporary of the forward lands in the scope
             NDArray logits = forward(new ParameterStore(scope, false), ids, cache, false);
             logits.attach(owner);

@@ -24,6 +24,7 @@ import ai.djl.util.PairList;
 import java.util.List;
 import java.util.Random;
 import org.tokenlab.engine.EngineCheck;
+import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.HostValues;
 import org.tokenlab.internal.Scopes;
@@ -105,33 +106,42 @@ public final class DigitClassifier extends AbstractBlock implements FeatureNetwo
         return List.of(first.singletonOrThrow(), second.singletonOrThrow());
     }
 
-    /** Logits {@code (B, 10)} of {@code images (B, 1, 32, 32)}, evaluation mode, owned by the images' manager. */
+    /**
+     * Logits {@code (B, 10)} of {@code images (B, 1, 32, 32)}, evaluation mode, owned by the images'
+     * manager; no autograd graph is recorded (use {@link #forward} inside a gradient collector to train).
+     */
     public NDArray logits(NDArray images) {
         ParameterStore ps = parameterStore(images);
-        // activations are freed; only the logits are kept
-        return Scopes.keepResult(images, () -> forward(ps, new NDList(images), false).singletonOrThrow());
+        try (Autograd.Paused paused = Autograd.pause()) {
+            // activations are freed; only the logits are kept
+            return Scopes.keepResult(images, () -> forward(ps, new NDList(images), false).singletonOrThrow());
+        }
     }
 
-    /** The most likely digit {@code (B)} int64 of each image {@code (B, 1, 32, 32)}. */
+    /** The most likely digit {@code (B)} int64 of each image {@code (B, 1, 32, 32)}, without recording a graph. */
     public NDArray predict(NDArray images) {
-        return Scopes.keepResult(images, () -> logits(images).argMax(1).toType(DataType.INT64, false));
+        try (Autograd.Paused paused = Autograd.pause()) {
+            return Scopes.keepResult(images, () -> logits(images).argMax(1).toType(DataType.INT64, false));
+        }
     }
 
     /**
      * The fraction of {@code images (N, 1, 32, 32)} whose predicted digit equals {@code labels (N)},
-     * computed {@code 500} images at a time.
+     * computed {@code 500} images at a time, without recording a graph.
      */
     public double accuracy(NDArray images, NDArray labels) {
         checkData(images, labels);
         long[] truth = HostValues.longs(labels);
         long[] counts = new long[2]; // rows seen, correct
-        Slices.forEach(images, 500, batch -> {
-            for (long predicted : HostValues.longs(predict(batch))) {
-                if (predicted == truth[(int) counts[0]++]) {
-                    counts[1]++;
+        try (Autograd.Paused paused = Autograd.pause()) {
+            Slices.forEach(images, 500, batch -> {
+                for (long predicted : HostValues.longs(predict(batch))) {
+                    if (predicted == truth[(int) counts[0]++]) {
+                        counts[1]++;
+                    }
                 }
-            }
-        });
+            });
+        }
         return (double) counts[1] / truth.length;
     }
 

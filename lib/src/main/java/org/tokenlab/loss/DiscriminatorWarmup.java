@@ -20,6 +20,8 @@ import org.tokenlab.internal.Checks;
  * jshell> var warmup = DiscriminatorWarmup.startingAt(2000);
  * jshell> warmup.weight(1999)   // 0.0
  * jshell> warmup.weight(2000)   // 1.0
+ * jshell> var gentle = DiscriminatorWarmup.startingAt(2000).withFactor(0.1).withRampSteps(100);
+ * jshell> gentle.weight(2049)   // 0.05
  * }</pre>
  *
  * @param startStep the first step (0-based) at which the GAN loss counts; 0 for no warm-up
@@ -43,6 +45,16 @@ public record DiscriminatorWarmup(long startStep, double factor, long rampSteps)
     /** Factor 1 from {@code startStep} on. */
     public static DiscriminatorWarmup startingAt(long startStep) {
         return new DiscriminatorWarmup(startStep, 1.0);
+    }
+
+    /** This warm-up with the weight {@code factor} from {@link #startStep} on (reached after the ramp, if any). */
+    public DiscriminatorWarmup withFactor(double factor) {
+        return new DiscriminatorWarmup(startStep, factor, rampSteps);
+    }
+
+    /** This warm-up with the weight rising linearly to {@link #factor} over {@code rampSteps} steps (0: no ramp). */
+    public DiscriminatorWarmup withRampSteps(long rampSteps) {
+        return new DiscriminatorWarmup(startStep, factor, rampSteps);
     }
 
     /** No warm-up: factor 1 from step 0. */

@@ -1,5 +1,6 @@
 package org.tokenlab.tokenizer;
 
+import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Scopes;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -23,14 +24,23 @@ import org.tokenlab.quantize.QuantizerOutput;
  * token, and an MLP decoder maps the code back to pixels in [-1, 1] (tanh). Good for seeing what a
  * codebook learns; the convolutional tokenizers of the later tutorials follow the same shape.
  *
- * <p>{@link #forward} takes patches {@code (N, p*p)} and returns
- * {@code (reconstruction (N, p*p), indices (N), quantizer loss ())}; indices {@code (N, Q)} for a
- * {@link org.tokenlab.quantize.ResidualQuantizer} of {@code Q} levels. A quantizer that is itself a
- * block (e.g. a VQ codebook, a residual quantizer) is a child block, so its parameters train with the rest.
+ * <p>{@link #forward(ParameterStore, NDArray, boolean)} takes patches {@code (N, p*p)} and returns a
+ * {@link TokenizerOutput}: reconstruction {@code (N, p*p)}, ids {@code (N)}, the quantizer's loss
+ * {@code ()} and its named parts; ids {@code (N, Q)} for a
+ * {@link org.tokenlab.quantize.ResidualQuantizer} of {@code Q} levels. The block's list-valued
+ * {@code forward} (what a {@link org.tokenlab.train.StepTrainer} step sees) returns the same as
+ * {@link TokenizerOutput#toList()}; read it with {@link TokenizerOutput#of(NDList)}. A quantizer
+ * that is itself a block (e.g. a VQ codebook, a residual quantizer) is a child block, so its
+ * parameters train with the rest. {@link #encode} and {@link #decodeCodes} record no autograd graph.
  *
  * <pre>{@code
  * jshell> var ae = PatchAutoencoder.builder().setPatchSize(8).setQuantizer(lfq).build();
  * jshell> NDArray patches = PatchAutoencoder.toPatches(images, 8);   // (B*16, 64) for 32x32 images
+ * jshell> var trainer = new StepTrainer(ae, Optimizer.adam().build(), new Shape(256, 64));
+ * jshell> trainer.step(new NDList(patches), list -> {
+ *    ...>     TokenizerOutput out = TokenizerOutput.of(list);
+ *    ...>     return out.reconstruction().sub(patches).square().mean().add(out.quantizerLoss());
+ *    ...> }, list -> {});
  * }</pre>
  */
 public final class PatchAutoencoder extends AbstractBlock {
@@ -69,29 +79,42 @@ public final class PatchAutoencoder extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray patches = inputs.singletonOrThrow();
+        return forward(ps, inputs.singletonOrThrow(), training).toList();
+    }
+
+    /**
+     * The whole model on {@code patches (N, p*p)}: reconstruction {@code (N, p*p)}, ids {@code (N)}
+     * (or {@code (N, Q)}), the quantizer's loss {@code ()} and its parts, all on the patches' manager.
+     * In training mode the quantizer may update its state.
+     */
+    public TokenizerOutput forward(ParameterStore ps, NDArray patches, boolean training) {
         checkPatches(patches);
         NDArray features = encoder.forward(ps, new NDList(patches), training).singletonOrThrow(); // (N, D)
         QuantizerOutput q = quantizer.quantize(features, training);
-        NDArray reconstruction = decoder.forward(ps, new NDList(q.quantized()), training).singletonOrThrow();
-        return new NDList(reconstruction, q.indices(), q.loss());
+        return TokenizerOutput.of(decoder.forward(ps, new NDList(q.quantized()), training).singletonOrThrow(), q);
     }
 
-    /** Pixels {@code (N, p*p)} of the given codes {@code (N, D)}. */
+    /** Pixels {@code (N, p*p)} of the given codes {@code (N, D)}, without recording a graph. */
     public NDArray decodeCodes(ParameterStore ps, NDArray codes) {
-        // activations are freed; only the pixels are kept
-        return Scopes.keepResult(codes, () -> decoder.forward(ps, new NDList(codes), false).singletonOrThrow());
+        Checks.notNull(codes, "codes");
+        try (Autograd.Paused paused = Autograd.pause()) {
+            // activations are freed; only the pixels are kept
+            return Scopes.keepResult(codes, () -> decoder.forward(ps, new NDList(codes), false).singletonOrThrow());
+        }
     }
 
     /** Token ids {@code (N)} of patches {@code (N, p*p)}; {@code (N, Q)} for a residual quantizer. */
     public NDArray encode(ParameterStore ps, NDArray patches) {
         checkPatches(patches);
-        return Scopes.keepResult(patches, () -> {
-            NDArray features = encoder.forward(ps, new NDList(patches), false).singletonOrThrow();
-            return quantizer.quantize(features, false).indices();
-        });
+        try (Autograd.Paused paused = Autograd.pause()) {
+            return Scopes.keepResult(patches, () -> {
+                NDArray features = encoder.forward(ps, new NDList(patches), false).singletonOrThrow();
+                return quantizer.quantize(features, false).indices();
+            });
+        }
     }
 
+    /** Reconstruction, ids and quantizer loss; the loss parts that follow in the list are scalars. */
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         long n = inputShapes[0].get(0);
@@ -111,6 +134,7 @@ public final class PatchAutoencoder extends AbstractBlock {
     }
 
     private void checkPatches(NDArray patches) {
+        Checks.notNull(patches, "patches");
         Shape s = patches.getShape();
         Checks.require(s.dimension() == 2 && s.get(1) == (long) patchSize * patchSize,
                 "PatchAutoencoder expects patches (N, %d) for %dx%d patches, got shape %s; use toPatches(images, %d)",

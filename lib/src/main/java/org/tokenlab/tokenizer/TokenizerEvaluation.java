@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.HostValues;
 import org.tokenlab.internal.Slices;
@@ -29,8 +30,17 @@ import org.tokenlab.metrics.Ssim;
  */
 public record TokenizerEvaluation(int images, double psnr, double ssim, CodebookUsage usage) {
 
-    /** Evaluates {@code tokenizer} on {@code images (N, C, H, W)} in [-1, 1], {@code batchSize} images at a time. */
+    /**
+     * Evaluates {@code tokenizer} on {@code images (N, C, H, W)} in [-1, 1], {@code batchSize} images
+     * at a time, without recording an autograd graph.
+     */
     public static TokenizerEvaluation of(VisualTokenizer tokenizer, NDArray images, int batchSize) {
+        try (Autograd.Paused paused = Autograd.pause()) {
+            return evaluate(tokenizer, images, batchSize);
+        }
+    }
+
+    private static TokenizerEvaluation evaluate(VisualTokenizer tokenizer, NDArray images, int batchSize) {
         Checks.notNull(tokenizer, "tokenizer");
         Checks.rank(images, "TokenizerEvaluation images (N, C, H, W)", 4);
         Checks.positive(batchSize, "batchSize");

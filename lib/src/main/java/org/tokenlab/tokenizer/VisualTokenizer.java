@@ -1,6 +1,8 @@
 package org.tokenlab.tokenizer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Slices;
 import org.tokenlab.quantize.Quantizer;
 
@@ -10,8 +12,13 @@ import org.tokenlab.quantize.Quantizer;
  * <p>Images are {@code (B, C, H, W)} with pixels in [-1, 1]; token grids are int64
  * {@code (B, H/f, W/f)} for the downsampling factor {@code f}, or {@code (B, Q, H/f, W/f)} when the
  * quantizer is a {@link org.tokenlab.quantize.ResidualQuantizer} of {@code Q} levels (its
- * {@link Quantizer#indexShape}). Results are attached to the input's manager and owned by the
- * caller. Both methods run in evaluation mode.
+ * {@link Quantizer#indexShape}). Videos are {@code (B, C, T, H, W)} and their token grids
+ * {@code (B, t, h, w)}; {@link #tokenShape} and {@link #inputShape} say which shapes go together.
+ * Results are attached to the input's manager and owned by the caller.
+ *
+ * <p>{@code encode} and {@code decode} run in evaluation mode and record no autograd graph, on
+ * whichever thread calls them (a new thread starts with the engine recording): their results carry
+ * no gradient even when the parameters require one.
  */
 public interface VisualTokenizer {
 
@@ -29,8 +36,43 @@ public interface VisualTokenizer {
     /** The quantizer between encoder and decoder: its codebook size is the vocabulary. */
     Quantizer quantizer();
 
-    /** How many pixels along each side one token covers. */
+    /** How many pixels along each side one token covers (the spatial factor {@code f}). */
     int downsamplingFactor();
+
+    /**
+     * The shape of the ids {@link #encode} gives for inputs shaped {@code input}, without running
+     * the model. The contract, for a spatial factor {@code f} and a temporal factor {@code s}:
+     * <ul>
+     *   <li>images {@code (B, C, H, W)} give {@code (B, H/f, W/f)};
+     *   <li>videos {@code (B, C, T, H, W)} give {@code (B, T/s, H/f, W/f)};
+     *   <li>a causal video tokenizer encodes the first frame alone, so {@code T = 1 + s*k} frames give
+     *       {@code (B, 1 + (T - 1)/s, H/f, W/f)}, and an image is a one-frame video;
+     *   <li>a quantizer whose {@link Quantizer#indexShape} adds axes (a residual quantizer of
+     *       {@code Q} levels) adds them after the batch axis: {@code (B, Q, h, w)}, {@code (B, Q, t, h, w)}.
+     * </ul>
+     * The default covers images; a video tokenizer overrides it.
+     *
+     * @throws IllegalArgumentException for a shape of another rank, or with sizes the factors do not
+     *     divide; the message names the nearest sizes that fit
+     */
+    default Shape tokenShape(Shape input) {
+        return TokenGridShapes.imageTokens(this, input);
+    }
+
+    /**
+     * The shape of the inputs with {@code channels} channels whose ids are shaped {@code tokens}: the
+     * inverse of {@link #tokenShape}, so {@code inputShape(tokenShape(x), C)} is {@code x} for every
+     * {@code x} that {@code tokenShape} accepts. Images: {@code (B, h, w)} (or {@code (B, Q, h, w)})
+     * give {@code (B, C, h*f, w*f)}; videos: {@code (B, t, h, w)} give {@code (B, C, t*s, h*f, w*f)},
+     * causal ones {@code (B, C, 1 + (t - 1)*s, h*f, w*f)}. The default covers images; a video
+     * tokenizer overrides it.
+     *
+     * @throws IllegalArgumentException for token shapes of another rank, non-positive sizes or
+     *     channels
+     */
+    default Shape inputShape(Shape tokens, int channels) {
+        return TokenGridShapes.imageInput(this, tokens, channels);
+    }
 
     /**
      * {@link #encode} of {@code pixels (N, C, H, W)} in batches of at most {@code batchSize} images,
@@ -38,11 +80,15 @@ public interface VisualTokenizer {
      * {@code (N, H/f, W/f)} belong to the pixels' manager.
      */
     default NDArray encode(NDArray pixels, int batchSize) {
-        return Slices.map(pixels, batchSize, this::encode);
+        try (Autograd.Paused paused = Autograd.pause()) {
+            return Slices.map(pixels, batchSize, this::encode);
+        }
     }
 
     /** {@link #decode} of token grids {@code (N, h, w)} (or {@code (N, Q, h, w)}) in batches of at most {@code batchSize}. */
     default NDArray decode(NDArray ids, int batchSize) {
-        return Slices.map(ids, batchSize, this::decode);
+        try (Autograd.Paused paused = Autograd.pause()) {
+            return Slices.map(ids, batchSize, this::decode);
+        }
     }
 }

@@ -15,8 +15,12 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+<<<<<<< HEAD
 import org.tokenlab.Resumable;
 import org.tokenlab.TrainingState;
+=======
+import org.tokenlab.internal.Autograd;
+>>>>>>> seams
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.Scopes;
 import org.tokenlab.nn.Decoder;
@@ -32,16 +36,20 @@ import org.tokenlab.quantize.ResidualQuantizer;
  * {@link Decoder}. Trained with reconstruction, perceptual and adversarial losses (see
  * {@code org.tokenlab.loss}); here only the model.
  *
- * <p>{@link #forward} takes images {@code (B, C, H, W)} in [-1, 1] and returns
- * {@code (reconstruction (B, C, H, W), indices (B, h, w), quantizer loss ())}. A quantizer that is a
- * block (a VQ codebook, a {@link ResidualQuantizer} and its levels) is a child block and trains with
- * the rest. With a residual quantizer of {@code Q} levels the ids are {@code (B, Q, h, w)}, from
- * {@link #encode} and for {@link #decode} alike.
+ * <p>{@link #forward(ParameterStore, NDArray, boolean)} takes images {@code (B, C, H, W)} in [-1, 1]
+ * and returns a {@link TokenizerOutput}: reconstruction {@code (B, C, H, W)}, ids {@code (B, h, w)},
+ * the quantizer's loss {@code ()} and its named parts; the block's list-valued {@code forward} returns
+ * the same as {@link TokenizerOutput#toList()}, read back with {@link TokenizerOutput#of(NDList)}. A
+ * quantizer that is a block (a VQ codebook, a {@link ResidualQuantizer} and its levels) is a child
+ * block and trains with the rest. With a residual quantizer of {@code Q} levels the ids are
+ * {@code (B, Q, h, w)}, from {@link #encode} and for {@link #decode} alike; {@link #tokenShape} gives
+ * the ids' shape of any image shape.
  *
  * <pre>{@code
  * jshell> var vqgan = VqganTokenizer.of(VqganConfig.defaults(), VectorQuantizer.builder().setCodebookSize(256).setCodeDimension(16).build());
  * jshell> vqgan.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 32, 32));
- * jshell> vqgan.encode(images).getShape()     // (B, 8, 8)
+ * jshell> vqgan.tokenShape(new Shape(16, 1, 32, 32))   // (16, 8, 8)
+ * jshell> vqgan.encode(images).getShape()              // (B, 8, 8)
  * }</pre>
  */
 public final class VqganTokenizer extends AbstractBlock implements VisualTokenizer, Resumable {
@@ -180,36 +188,83 @@ public final class VqganTokenizer extends AbstractBlock implements VisualTokeniz
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray pixels = inputs.singletonOrThrow(); // the encoder checks channels and size
-        NDArray h = encoder.forward(ps, new NDList(pixels), training).singletonOrThrow();
-        NDArray z = quantConv.forward(ps, new NDList(h), training).singletonOrThrow(); // (B, D, h, w)
-        QuantizerOutput q = quantizer.quantize(z, training && !tokensFrozen); // frozen: no codebook updates
-        NDArray reconstruction = decodeCodes(ps, q.quantized(), training);
-        return new NDList(reconstruction, q.indices(), q.loss());
+        return forward(ps, inputs.singletonOrThrow(), training).toList();
     }
 
+    /**
+     * The whole model on {@code pixels (B, C, H, W)}: reconstruction {@code (B, C, H, W)}, ids
+     * {@code (B, h, w)} (or {@code (B, Q, h, w)}), the quantizer's loss {@code ()} and its parts. In
+     * training mode the quantizer may update its state (unless {@link #freezeTokens frozen}); the
+     * engine records a graph when called inside a gradient collector. The arrays belong to the
+     * pixels' manager, temporaries included: run it in a scope.
+     */
+    public TokenizerOutput forward(ParameterStore ps, NDArray pixels, boolean training) {
+        Checks.notNull(pixels, "pixels"); // the encoder checks channels and size
+        NDArray z = codes(ps, pixels, training); // (B, D, h, w)
+        QuantizerOutput q = quantizer.quantize(z, training && !tokensFrozen); // frozen: no codebook updates
+        return TokenizerOutput.of(decodeCodes(ps, q.quantized(), training), q);
+    }
+
+    /** The encoder's features at the code dimension, {@code (B, D, h, w)}. */
+    private NDArray codes(ParameterStore ps, NDArray pixels, boolean training) {
+        NDArray h = encoder.forward(ps, new NDList(pixels), training).singletonOrThrow();
+        return quantConv.forward(ps, new NDList(h), training).singletonOrThrow();
+    }
+
+    /** Token ids {@code (B, h, w)} of images {@code (B, C, H, W)}, without recording a graph. */
     @Override
     public NDArray encode(NDArray pixels) {
         Checks.notNull(pixels, "pixels");
-        return Scopes.keepResult(pixels, () -> { // activations are freed; only the ids are kept
-            ParameterStore ps = new ParameterStore(pixels.getManager(), false);
-            NDArray h = encoder.forward(ps, new NDList(pixels), false).singletonOrThrow();
-            NDArray z = quantConv.forward(ps, new NDList(h), false).singletonOrThrow();
-            return quantizer.quantize(z, false).indices();
-        });
+        try (Autograd.Paused paused = Autograd.pause()) {
+            return Scopes.keepResult(pixels, () -> { // activations are freed; only the ids are kept
+                NDArray z = codes(new ParameterStore(pixels.getManager(), false), pixels, false);
+                return quantizer.quantize(z, false).indices();
+            });
+        }
     }
 
-    /** Images {@code (B, C, H, W)} of ids {@code (B, h, w)}, or {@code (B, Q', h, w)} for a residual quantizer. */
+    /**
+     * Images {@code (B, C, H, W)} of ids {@code (B, h, w)}, or {@code (B, Q', h, w)} for a residual
+     * quantizer, without recording a graph.
+     */
     @Override
     public NDArray decode(NDArray ids) {
         Checks.notNull(ids, "ids");
-        int rank = quantizer.indexShape(new Shape(1, quantizer.codeDimension(), 1, 1)).dimension();
+        int rank = TokenGridShapes.gridRank(quantizer);
         Checks.require(ids.getShape().dimension() == rank, "VqganTokenizer.decode expects %s, got shape %s; pass "
                 + "the ids that encode gives", idLayout(), Checks.describe(ids.getShape()));
-        return Scopes.keepResult(ids, () -> {
-            NDArray codes = quantizer.indicesToCodes(ids); // (B, D, h, w)
-            return decodeCodes(new ParameterStore(ids.getManager(), false), codes, false);
-        });
+        try (Autograd.Paused paused = Autograd.pause()) {
+            return Scopes.keepResult(ids, () -> {
+                NDArray codes = quantizer.indicesToCodes(ids); // (B, D, h, w)
+                return decodeCodes(new ParameterStore(ids.getManager(), false), codes, false);
+            });
+        }
+    }
+
+    /**
+     * Images {@code (B, C, H, W)} with {@code C} of this tokenizer's {@link VqganConfig#imageChannels()}
+     * give ids {@code (B, H/f, W/f)}, or {@code (B, Q, H/f, W/f)} for a residual quantizer of {@code Q} levels.
+     *
+     * @throws IllegalArgumentException for another rank or channel count, or sizes {@code f} does not divide
+     */
+    @Override
+    public Shape tokenShape(Shape input) {
+        Checks.require(input == null || input.dimension() != 4 || input.get(1) == config.imageChannels(),
+                "VqganTokenizer takes images with %d channel(s) (config imageChannels), got shape %s",
+                config.imageChannels(), input == null ? "null" : Checks.describe(input));
+        return VisualTokenizer.super.tokenShape(input);
+    }
+
+    /**
+     * Images {@code (B, C, h*f, w*f)} of ids {@code (B, h, w)} or {@code (B, Q', h, w)}; {@code channels}
+     * must be this tokenizer's {@link VqganConfig#imageChannels()}.
+     */
+    @Override
+    public Shape inputShape(Shape tokens, int channels) {
+        Checks.require(channels == config.imageChannels(), "VqganTokenizer draws images with %d channel(s) "
+                + "(config imageChannels), got channels = %d; pass %d", config.imageChannels(), channels,
+                config.imageChannels());
+        return VisualTokenizer.super.inputShape(tokens, channels);
     }
 
     /** The ids this tokenizer's quantizer gives, as the error messages describe them. */
@@ -225,12 +280,14 @@ public final class VqganTokenizer extends AbstractBlock implements VisualTokeniz
         return decoder.forward(ps, new NDList(h), training).singletonOrThrow();
     }
 
+    /**
+     * The shapes of the reconstruction, the ids and the quantizer loss; the loss parts that follow in
+     * {@code forward}'s list are scalars whose number depends on the quantizer.
+     */
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape s = inputShapes[0];
-        int f = downsamplingFactor();
-        Shape codes = new Shape(s.get(0), quantizer.codeDimension(), s.get(2) / f, s.get(3) / f);
-        return new Shape[] {s, quantizer.indexShape(codes), new Shape()};
+        return new Shape[] {s, tokenShape(s), new Shape()};
     }
 
     @Override

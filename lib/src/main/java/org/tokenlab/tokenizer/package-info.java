@@ -1,5 +1,11 @@
 /**
  * Tokenizers: models that turn pixels into token ids and back. {@link org.tokenlab.tokenizer.PatchAutoencoder}
  * is the smallest: a multilayer perceptron over image patches with any quantizer in the middle.
+ *
+ * <p>Every tokenizer's forward pass gives a {@link org.tokenlab.tokenizer.TokenizerOutput}
+ * (reconstruction, ids, quantizer loss and its named parts), and every
+ * {@link org.tokenlab.tokenizer.VisualTokenizer} says which token-grid shape an input shape gives
+ * ({@code tokenShape}) and back ({@code inputShape}); {@code encode} and {@code decode} never record
+ * an autograd graph.
  */
 package org.tokenlab.tokenizer;

@@ -6,31 +6,32 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.nn.Parameter;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tokenlab.engine.EngineCheck;
-import java.io.IOException;
-import java.nio.file.Path;
 import org.tokenlab.Resumable;
 import org.tokenlab.TrainingState;
+import org.tokenlab.engine.EngineCheck;
 import org.tokenlab.internal.Autograd;
-import org.tokenlab.internal.OptimizerState;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.NonFiniteParameters;
+import org.tokenlab.internal.OptimizerState;
 import org.tokenlab.internal.Scalars;
 import org.tokenlab.loss.AdaptiveGanWeight;
 import org.tokenlab.loss.DiscriminatorWarmup;
 import org.tokenlab.loss.GanLosses;
 import org.tokenlab.loss.PerceptualLoss;
 import org.tokenlab.loss.ReconstructionLoss;
+import org.tokenlab.tokenizer.TokenizerOutput;
 import org.tokenlab.tokenizer.VqganTokenizer;
 
 /**
@@ -44,14 +45,26 @@ import org.tokenlab.tokenizer.VqganTokenizer;
  * step and the loss named.
  *
  * <pre>{@code
+ * jshell> var settings = GanTrainer.Settings.builder().optWarmup(DiscriminatorWarmup.startingAt(2000)).build();
  * jshell> var gan = new GanTrainer(vqgan, discriminator, Optimizer.adam().build(), Optimizer.adam().build(),
- *    ...>     new Shape(64, 1, 32, 32), null, GanTrainer.Settings.defaults());
+ *    ...>     new Shape(64, 1, 32, 32), null, settings);
  * jshell> Map<String, Double> metrics = gan.step(images);
  * }</pre>
  */
 public final class GanTrainer implements AutoCloseable {
 
     /**
+     * The loss settings of a VQGAN run; build them by name with {@link #builder()}.
+     *
+     * <pre>{@code
+     * jshell> var settings = GanTrainer.Settings.builder()
+     *    ...>     .optGan(GanLosses.HINGE)
+     *    ...>     .optWarmup(DiscriminatorWarmup.startingAt(1201).withFactor(0.1).withRampSteps(100))
+     *    ...>     .optPerceptualWeight(1.0)
+     *    ...>     .optAdaptiveEvery(10)
+     *    ...>     .build();
+     * }</pre>
+     *
      * @param gan hinge or non-saturating
      * @param warmup when the GAN term and the discriminator start, and the GAN factor after that
      * @param perceptualWeight weight of the perceptual loss (ignored without a perceptual network)
@@ -60,15 +73,68 @@ public final class GanTrainer implements AutoCloseable {
     public record Settings(GanLosses gan, DiscriminatorWarmup warmup, double perceptualWeight, int adaptiveEvery) {
 
         public Settings {
-            Checks.notNull(gan, "gan");
-            Checks.notNull(warmup, "warmup");
-            Checks.require(perceptualWeight >= 0, "perceptualWeight must be >= 0, got %s", perceptualWeight);
-            Checks.require(adaptiveEvery >= 1, "adaptiveEvery must be at least 1, got %d", adaptiveEvery);
+            Checks.require(gan != null, "GanTrainer.Settings gan must not be null; use GanLosses.HINGE (the default) "
+                    + "or GanLosses.NON_SATURATING");
+            Checks.require(warmup != null, "GanTrainer.Settings warmup must not be null; use "
+                    + "DiscriminatorWarmup.startingAt(step), or DiscriminatorWarmup.none() to start at once");
+            Checks.require(Double.isFinite(perceptualWeight) && perceptualWeight >= 0, "GanTrainer.Settings "
+                    + "perceptualWeight must be a finite number >= 0, got %s; taming-transformers uses 1.0, and 0 "
+                    + "turns the perceptual loss off", perceptualWeight);
+            Checks.require(adaptiveEvery >= 1, "GanTrainer.Settings adaptiveEvery must be at least 1, got %d; "
+                    + "1 re-estimates the adaptive GAN weight at every step, 10 every tenth", adaptiveEvery);
         }
 
         /** Hinge loss, discriminator from step 500 with factor 1, perceptual weight 1, lambda every 10 steps. */
         public static Settings defaults() {
-            return new Settings(GanLosses.HINGE, new DiscriminatorWarmup(500, 1.0), 1.0, 10);
+            return builder().build();
+        }
+
+        /** A builder starting from {@link #defaults()}. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Named settings, each optional; {@link #build()} checks them. */
+        public static final class Builder {
+            private GanLosses gan = GanLosses.HINGE;
+            private DiscriminatorWarmup warmup = DiscriminatorWarmup.startingAt(500);
+            private double perceptualWeight = 1.0;
+            private int adaptiveEvery = 10;
+
+            private Builder() {}
+
+            /** The adversarial loss (default {@link GanLosses#HINGE}). */
+            public Builder optGan(GanLosses gan) {
+                this.gan = gan;
+                return this;
+            }
+
+            /** When the discriminator starts and how the GAN factor rises (default: factor 1 from step 500). */
+            public Builder optWarmup(DiscriminatorWarmup warmup) {
+                this.warmup = warmup;
+                return this;
+            }
+
+            /** Weight of the perceptual loss (default 1; 0 turns it off). */
+            public Builder optPerceptualWeight(double perceptualWeight) {
+                this.perceptualWeight = perceptualWeight;
+                return this;
+            }
+
+            /** Re-estimate the adaptive GAN weight every this many steps (default 10). */
+            public Builder optAdaptiveEvery(int adaptiveEvery) {
+                this.adaptiveEvery = adaptiveEvery;
+                return this;
+            }
+
+            /**
+             * The settings.
+             *
+             * @throws IllegalArgumentException naming the setting that is out of range
+             */
+            public Settings build() {
+                return new Settings(gan, warmup, perceptualWeight, adaptiveEvery);
+            }
         }
     }
 
@@ -130,11 +196,11 @@ public final class GanTrainer implements AutoCloseable {
             images.tempAttach(scope);
             NDArray reconstruction;
             try (GradientCollector gc = g.newGradientCollector()) {
-                NDList out = generate(images); // the only generator pass: quantizer state advances once per step
-                reconstruction = out.get(0);
+                TokenizerOutput out = generate(images); // the only generator pass: quantizer state advances once per step
+                reconstruction = out.reconstruction();
                 NDArray l1 = ReconstructionLoss.L1.loss(reconstruction, images);
                 NDArray perceptualTerm = perceptualLoss(reconstruction, images);
-                NDArray quantizerLoss = out.get(2);
+                NDArray quantizerLoss = out.quantizerLoss();
                 NDArray nonAdversarial = l1.add(perceptualTerm).add(quantizerLoss);
                 metrics.put("reconstruction", (double) l1.getFloat());
                 metrics.put("perceptual", (double) perceptualTerm.getFloat());
@@ -344,8 +410,8 @@ public final class GanTrainer implements AutoCloseable {
         return lambda;
     }
 
-    private NDList generate(NDArray images) {
-        return g.forward(new NDList(images));
+    private TokenizerOutput generate(NDArray images) {
+        return TokenizerOutput.of(g.forward(new NDList(images)));
     }
 
     private NDArray discriminate(NDArray images) {

@@ -12,17 +12,18 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.tokenlab.engine.EngineCheck;
-import java.io.IOException;
-import java.nio.file.Path;
 import org.tokenlab.Resumable;
 import org.tokenlab.TrainingState;
+import org.tokenlab.engine.EngineCheck;
+import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
-import org.tokenlab.internal.OptimizerState;
 import org.tokenlab.internal.NonFiniteParameters;
+import org.tokenlab.internal.OptimizerState;
 import org.tokenlab.internal.Scopes;
 
 /**
@@ -33,7 +34,10 @@ import org.tokenlab.internal.Scopes;
  *
  * <pre>{@code
  * jshell> var trainer = new StepTrainer(autoencoder, Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build(), new Shape(256, 64));
- * jshell> float loss = trainer.step(new NDList(batch), out -> out.get(0).sub(batch).square().mean().add(out.get(2)), out -> {});
+ * jshell> float loss = trainer.step(new NDList(batch), list -> {
+ *    ...>     TokenizerOutput out = TokenizerOutput.of(list);   // the autoencoder's outputs by name
+ *    ...>     return out.reconstruction().sub(batch).square().mean().add(out.quantizerLoss());
+ *    ...> }, list -> {});
  * }</pre>
  */
 public final class StepTrainer implements AutoCloseable {
@@ -96,12 +100,14 @@ public final class StepTrainer implements AutoCloseable {
     }
 
     /**
-     * The block's outputs in evaluation mode (no gradient, no state updates), attached to the first
-     * input's manager; the intermediate activations are freed before returning.
+     * The block's outputs in evaluation mode (no autograd graph, no state updates), attached to the
+     * first input's manager; the intermediate activations are freed before returning.
      */
     public NDList predict(NDList inputs) {
         Checks.require(inputs != null && !inputs.isEmpty(), "predict needs at least one input array");
-        return Scopes.keepResults(inputs, () -> trainer.evaluate(inputs));
+        try (Autograd.Paused paused = Autograd.pause()) {
+            return Scopes.keepResults(inputs, () -> trainer.evaluate(inputs));
+        }
     }
 
     /** The parameter store, for calling the block's own methods (e.g. decoding) outside a step. */

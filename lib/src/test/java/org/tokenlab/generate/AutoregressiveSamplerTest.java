@@ -3,13 +3,38 @@ package org.tokenlab.generate;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.tokenlab.internal.Autograd;
+import org.tokenlab.internal.FreshThread;
 
 class AutoregressiveSamplerTest {
+
+    @Test
+    void samplingOnANewThreadRecordsNoGraphAndLeavesTheThreadAsItWas() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TokenTransformer model = TinyModels.initialized(m, 11, 2, 9);
+            NDArray prefix = model.classPrefix(m, 0, 1);
+            List<Boolean> recording = new ArrayList<>();
+            FreshThread.run(() -> {
+                assertTrue(Autograd.isRecording(prefix), "a new thread starts with the engine recording");
+                AutoregressiveSampler sampler = AutoregressiveSampler.builder().optSeed(3).build();
+                sampler.sample(ids -> {
+                    recording.add(Autograd.isRecording(ids));
+                    return model.logits(ids);
+                }, prefix, 4);
+                sampler.sample(model, prefix, 4);
+                assertTrue(Autograd.isRecording(prefix), "sample gives the thread its grad mode back");
+            });
+            assertEquals(List.of(false, false, false, false), recording, "the model function runs without recording");
+        }
+    }
 
     @Test
     void topKOneIsGreedyArgmax() {

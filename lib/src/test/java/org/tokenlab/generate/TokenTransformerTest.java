@@ -2,6 +2,7 @@ package org.tokenlab.generate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -11,7 +12,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Test;
+import org.tokenlab.internal.Autograd;
+import org.tokenlab.internal.FreshThread;
+import org.tokenlab.internal.RecordedGraph;
 
 class TokenTransformerTest {
 
@@ -82,6 +87,24 @@ class TokenTransformerTest {
                     assertEquals(0f, a.abs().max().getFloat(), name);
                 }
             }
+        }
+    }
+
+    @Test
+    void logitsOnANewThreadRecordNoGraphAndLeaveTheThreadAsItWas() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TokenTransformer model = TinyModels.initialized(m, 11, 0, 8);
+            NDArray ids = TinyModels.ids(m, 5, 2, 8, 11);
+            FreshThread.run(() -> {
+                assertTrue(Autograd.isRecording(ids), "a new thread starts with the engine recording");
+                // a plain forward on this thread records: the checks below would fail without the pause
+                assertTrue(RecordedGraph.of(model.forward(new ParameterStore(m, false), ids, null, false)));
+                assertFalse(RecordedGraph.of(model.logits(ids)), "logits must not record a graph");
+                try (KvCache cache = model.newCache(m)) {
+                    assertFalse(RecordedGraph.of(model.logits(ids.get(":, :4"), cache)));
+                }
+                assertTrue(Autograd.isRecording(ids), "logits gives the thread its grad mode back");
+            });
         }
     }
 

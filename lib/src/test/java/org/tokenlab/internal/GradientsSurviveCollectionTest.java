@@ -36,6 +36,7 @@ import org.tokenlab.quantize.Quantizer;
 import org.tokenlab.quantize.QuantizerOutput;
 import org.tokenlab.quantize.ResidualQuantizer;
 import org.tokenlab.quantize.VectorQuantizer;
+import org.tokenlab.tokenizer.TokenizerOutput;
 import org.tokenlab.tokenizer.VqganConfig;
 import org.tokenlab.tokenizer.VqganTokenizer;
 
@@ -155,15 +156,17 @@ class GradientsSurviveCollectionTest {
     void vqganTokenizerForwardWithAttentionResamplingAndGroupNorm() {
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(5);
-            VqganTokenizer tokenizer = VqganTokenizer.of(new VqganConfig(1, 8, new int[] {1, 2}, 1, true, 4, 8),
+            VqganConfig config = VqganConfig.builder().setImageChannels(1).optBaseChannels(8).optChannelMultipliers(1, 2)
+                    .optGroups(4).optLatentChannels(8).build();
+            VqganTokenizer tokenizer = VqganTokenizer.of(config,
                     VectorQuantizer.builder().setCodebookSize(16).setCodeDimension(8).optSeed(5).build());
             Shape images = new Shape(2, 1, 8, 8);
             tokenizer.initialize(m, DataType.FLOAT32, images);
             NDArray pixels = m.randomUniform(-1, 1, images);
             NDArray weights = m.randomNormal(images);
             assertGradientsSurvive("VqganTokenizer", m, parameters(tokenizer), scope -> {
-                NDList out = tokenizer.forward(new ParameterStore(scope, false), new NDList(pixels), true);
-                return out.get(0).mul(weights).sum().add(out.get(2));
+                TokenizerOutput out = tokenizer.forward(new ParameterStore(scope, false), pixels, true);
+                return out.reconstruction().mul(weights).sum().add(out.quantizerLoss());
             });
         }
     }

@@ -1,6 +1,7 @@
 package org.tokenlab.loss;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Random;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Test;
+import org.tokenlab.internal.Autograd;
+import org.tokenlab.internal.FreshThread;
+import org.tokenlab.internal.RecordedGraph;
 
 class DigitClassifierTest {
 
@@ -73,6 +79,24 @@ class DigitClassifierTest {
             PerceptualLoss loss = new PerceptualLoss(classifier);
             assertEquals(0.0, loss.loss(data[0], data[0]).getFloat(), 1e-7);
             assertTrue(loss.loss(data[0].get("0:8"), data[0].get("8:16")).getFloat() > 0);
+        }
+    }
+
+    @Test
+    void logitsOnANewThreadRecordNoGraphWhileFeaturesStayDifferentiable() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            DigitClassifier classifier = DigitClassifier.builder().optChannels(4).build();
+            classifier.initialize(m, DataType.FLOAT32, new Shape(2, 1, 32, 32));   // parameters require gradients
+            NDArray images = squares(m, 2, 4)[0];
+            FreshThread.run(() -> {
+                assertTrue(Autograd.isRecording(images), "a new thread starts with the engine recording");
+                // a plain forward on this thread records: the check below would fail without the pause
+                assertTrue(RecordedGraph.of(classifier.forward(new ParameterStore(m, false), new NDList(images), false).head()));
+                assertFalse(RecordedGraph.of(classifier.logits(images)), "logits must not record a graph");
+                assertEquals(new Shape(2), classifier.predict(images).getShape());
+                assertTrue(RecordedGraph.of(classifier.features(images).get(1)), "a perceptual loss needs the graph");
+                assertTrue(Autograd.isRecording(images), "the thread's grad mode is given back");
+            });
         }
     }
 

@@ -28,6 +28,18 @@ class DiscriminatorWarmupTest {
     }
 
     @Test
+    void namedStepsReadLikeTheRecipe() {
+        DiscriminatorWarmup gentle = DiscriminatorWarmup.startingAt(2000).withFactor(0.1).withRampSteps(100);
+        assertEquals(new DiscriminatorWarmup(2000, 0.1, 100), gentle);
+        assertEquals(0.0, gentle.weight(1999));
+        assertEquals(0.05, gentle.weight(2049), 1e-12);   // 0.1 * 50 / 100
+        assertEquals(0.1, gentle.weight(2099));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DiscriminatorWarmup.none().withFactor(-0.5));
+        assertTrue(e.getMessage().contains("factor >= 0") && e.getMessage().contains("-0.5"), e.getMessage());
+    }
+
+    @Test
     void badValuesAreExplained() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DiscriminatorWarmup(-1, 1));
         assertTrue(e.getMessage().contains("startStep >= 0") && e.getMessage().contains("-1"), e.getMessage());

@@ -14,6 +14,9 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.tokenlab.internal.Autograd;
+import org.tokenlab.internal.FreshThread;
+import org.tokenlab.internal.RecordedGraph;
 import org.tokenlab.quantize.LookupFreeQuantizer;
 import org.tokenlab.quantize.ResidualQuantizer;
 import org.tokenlab.quantize.VectorQuantizer;
@@ -41,11 +44,12 @@ class PatchAutoencoderTest {
             PatchAutoencoder ae = PatchAutoencoder.builder().setPatchSize(4)
                     .setQuantizer(LookupFreeQuantizer.builder().setCodeDimension(5).build()).optHidden(16).build();
             try (StepTrainer t = new StepTrainer(ae, Optimizer.adam().build(), new Shape(10, 16))) {
-                NDList out = t.predict(new NDList(m.zeros(new Shape(10, 16))));
-                assertEquals(new Shape(10, 16), out.get(0).getShape());
-                assertEquals(new Shape(10), out.get(1).getShape());
-                assertEquals(DataType.INT64, out.get(1).getDataType());
-                assertEquals(new Shape(), out.get(2).getShape());
+                TokenizerOutput out = TokenizerOutput.of(t.predict(new NDList(m.zeros(new Shape(10, 16)))));
+                assertEquals(new Shape(10, 16), out.reconstruction().getShape());
+                assertEquals(new Shape(10), out.ids().getShape());
+                assertEquals(DataType.INT64, out.ids().getDataType());
+                assertEquals(new Shape(), out.quantizerLoss().getShape());
+                assertEquals(java.util.List.of("commitment", "entropy"), java.util.List.copyOf(out.lossParts().keySet()));
             }
         }
     }
@@ -62,8 +66,10 @@ class PatchAutoencoderTest {
                 assertEquals(new Shape(10, 2), ae.getOutputShapes(new Shape[] {new Shape(10, 16)})[1]);
                 NDArray x = m.randomUniform(-1, 1, new Shape(10, 16));
                 float[] before = ((VectorQuantizer) rvq.levels().get(1)).codebook().toFloatArray();
-                t.step(new NDList(x), out -> out.get(0).sub(x).square().mean().add(out.get(2)), out ->
-                        assertEquals(new Shape(10, 2), out.get(1).getShape()));
+                t.step(new NDList(x), list -> {
+                    TokenizerOutput out = TokenizerOutput.of(list);
+                    return out.reconstruction().sub(x).square().mean().add(out.quantizerLoss());
+                }, list -> assertEquals(new Shape(10, 2), TokenizerOutput.of(list).ids().getShape()));
                 float[] after = ((VectorQuantizer) rvq.levels().get(1)).codebook().toFloatArray();
                 assertFalse(Arrays.equals(before, after), "the optimizer should reach level 1's codebook");
             }
@@ -81,14 +87,38 @@ class PatchAutoencoderTest {
                     .setQuantizer(LookupFreeQuantizer.builder().setCodeDimension(4).build()).optHidden(32).build();
             try (StepTrainer t = new StepTrainer(ae, Optimizer.adam().optLearningRateTracker(Tracker.fixed(3e-3f)).build(),
                     batch.getShape())) {
-                float first = t.step(new NDList(batch), out -> out.get(0).sub(batch).square().mean(), out -> { });
+                float first = t.step(new NDList(batch),
+                        list -> TokenizerOutput.of(list).reconstruction().sub(batch).square().mean(), list -> { });
                 float last = first;
                 for (int i = 0; i < 300; i++) {
-                    last = t.step(new NDList(batch), out -> out.get(0).sub(batch).square().mean().add(out.get(2)), out -> { });
+                    last = t.step(new NDList(batch), list -> {
+                        TokenizerOutput out = TokenizerOutput.of(list);
+                        return out.reconstruction().sub(batch).square().mean().add(out.quantizerLoss());
+                    }, list -> { });
                 }
-                NDArray recon = t.predict(new NDList(batch)).get(0);
+                NDArray recon = TokenizerOutput.of(t.predict(new NDList(batch))).reconstruction();
                 float error = recon.sub(batch).square().mean().getFloat();
                 assertTrue(error < first / 4, "error " + error + " after training vs " + first + " at the start");
+            }
+        }
+    }
+
+    @Test
+    void encodeDecodeAndPredictOnANewThreadRecordNoGraph() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            PatchAutoencoder ae = PatchAutoencoder.builder().setPatchSize(4)
+                    .setQuantizer(LookupFreeQuantizer.builder().setCodeDimension(5).build()).optHidden(16).build();
+            try (StepTrainer t = new StepTrainer(ae, Optimizer.adam().build(), new Shape(10, 16))) {
+                NDArray patches = m.randomUniform(-1, 1, new Shape(10, 16));
+                FreshThread.run(() -> {
+                    assertTrue(Autograd.isRecording(patches), "a new thread starts with the engine recording");
+                    // a plain forward on this thread records: the checks below would fail without the pause
+                    assertTrue(RecordedGraph.of(ae.forward(t.parameterStore(), patches, false).reconstruction()));
+                    NDArray codes = ae.quantizer().indicesToCodes(ae.encode(t.parameterStore(), patches));
+                    assertFalse(RecordedGraph.of(ae.decodeCodes(t.parameterStore(), codes)));
+                    assertFalse(RecordedGraph.of(TokenizerOutput.of(t.predict(new NDList(patches))).reconstruction()));
+                    assertTrue(Autograd.isRecording(patches), "the thread's grad mode is given back");
+                });
             }
         }
     }

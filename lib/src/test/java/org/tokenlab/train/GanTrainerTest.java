@@ -24,14 +24,22 @@ import org.tokenlab.tokenizer.VqganTokenizer;
 class GanTrainerTest {
 
     static final Shape IMAGES = new Shape(2, 1, 32, 32);
+    static final VqganConfig SMALL = VqganConfig.builder().setImageChannels(1).optBaseChannels(8)
+            .optChannelMultipliers(1, 2).optAttention(false).optGroups(4).optLatentChannels(8).build();
+
+    /** Discriminator from step 1, lambda re-estimated at every step. */
+    static GanTrainer.Settings everyStep() {
+        return GanTrainer.Settings.builder().optWarmup(DiscriminatorWarmup.none()).optAdaptiveEvery(1).build();
+    }
 
     static GanTrainer trainer(long discriminatorStart, float learningRate) {
-        VqganTokenizer g = VqganTokenizer.of(new VqganConfig(1, 8, new int[] {1, 2}, 1, false, 4, 8),
+        VqganTokenizer g = VqganTokenizer.of(SMALL,
                 LookupFreeQuantizer.builder().setCodeDimension(6).build());
         Block d = PatchDiscriminator.builder().optInputChannels(1).optBaseChannels(8).optLayers(2).build();
         return new GanTrainer(g, d, Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).build(),
                 Optimizer.adam().optLearningRateTracker(Tracker.fixed(learningRate)).build(), IMAGES, null,
-                new GanTrainer.Settings(GanLosses.HINGE, new DiscriminatorWarmup(discriminatorStart, 0.5), 1.0, 10));
+                GanTrainer.Settings.builder().optWarmup(DiscriminatorWarmup.startingAt(discriminatorStart).withFactor(0.5))
+                        .build());
     }
 
     static float firstParameterSum(Block block) {
@@ -99,11 +107,11 @@ class GanTrainerTest {
             m.getEngine().setRandomSeed(11);
             NDArray images = m.randomUniform(-1, 1, IMAGES);
             LookupFreeQuantizer lfq = LookupFreeQuantizer.builder().setCodeDimension(6).optEntropyWeight(0.1).build();
-            VqganTokenizer g = VqganTokenizer.of(new VqganConfig(1, 8, new int[] {1, 2}, 1, false, 4, 8), lfq);
+            VqganTokenizer g = VqganTokenizer.of(SMALL, lfq);
             Block d = PatchDiscriminator.builder().optInputChannels(1).optBaseChannels(8).optLayers(2).build();
             try (GanTrainer t = new GanTrainer(g, d, Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build(),
                     Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build(), IMAGES, null,
-                    new GanTrainer.Settings(GanLosses.HINGE, DiscriminatorWarmup.none(), 1.0, 1))) {
+                    everyStep())) {
                 for (int step = 1; step <= 3; step++) {
                     Map<String, Double> metrics = t.step(images);
                     assertFalse(Double.isNaN(metrics.get("lambda")), metrics.toString());
@@ -119,21 +127,21 @@ class GanTrainerTest {
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(12);
             NDArray images = m.randomUniform(-1, 1, IMAGES);
-            VqganTokenizer g = VqganTokenizer.of(new VqganConfig(1, 8, new int[] {1, 2}, 1, false, 4, 8),
+            VqganTokenizer g = VqganTokenizer.of(SMALL,
                     LookupFreeQuantizer.builder().setCodeDimension(6).build());
             Block d = PatchDiscriminator.builder().optInputChannels(1).optBaseChannels(8).optLayers(2).build();
             try (GanTrainer t = new GanTrainer(g, d, Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build(),
                     Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build(), IMAGES, null,
-                    new GanTrainer.Settings(GanLosses.HINGE, DiscriminatorWarmup.none(), 1.0, 1))) {
+                    everyStep())) {
                 double expected;
                 try (NDManager scope = m.newSubManager();
                         ai.djl.training.GradientCollector gc = m.getEngine().newGradientCollector()) {
                     ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(scope, false);
                     expected = org.tokenlab.loss.AdaptiveGanWeight.estimate(gc, g.lastLayerWeight(),
                             () -> org.tokenlab.loss.ReconstructionLoss.L1.loss(
-                                    g.forward(ps, new ai.djl.ndarray.NDList(images), true).get(0), images),
+                                    g.forward(ps, images, true).reconstruction(), images),
                             () -> GanLosses.HINGE.generatorLoss(d.forward(ps, new ai.djl.ndarray.NDList(
-                                    g.forward(ps, new ai.djl.ndarray.NDList(images), true).get(0)), true).singletonOrThrow()));
+                                    g.forward(ps, images, true).reconstruction()), true).singletonOrThrow()));
                 }
                 double lambda = t.step(images).get("lambda");
                 assertEquals(expected, lambda, 1e-4 * Math.max(1, expected),
@@ -205,10 +213,34 @@ class GanTrainerTest {
 
     @Test
     void settingsAreChecked() {
-        assertThrows(IllegalArgumentException.class,
-                () -> new GanTrainer.Settings(GanLosses.HINGE, DiscriminatorWarmup.none(), -1, 10));
-        assertThrows(IllegalArgumentException.class,
-                () -> new GanTrainer.Settings(GanLosses.HINGE, DiscriminatorWarmup.none(), 1, 0));
+        IllegalArgumentException weight = assertThrows(IllegalArgumentException.class,
+                () -> GanTrainer.Settings.builder().optPerceptualWeight(-1).build());
+        assertTrue(weight.getMessage().contains("perceptualWeight") && weight.getMessage().contains("-1.0")
+                && weight.getMessage().contains("0 turns the perceptual loss off"), weight.getMessage());
+        IllegalArgumentException every = assertThrows(IllegalArgumentException.class,
+                () -> GanTrainer.Settings.builder().optAdaptiveEvery(0).build());
+        assertTrue(every.getMessage().contains("adaptiveEvery must be at least 1, got 0"), every.getMessage());
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+                () -> GanTrainer.Settings.builder().optPerceptualWeight(Double.NaN).build());
+        assertTrue(nan.getMessage().contains("NaN"), nan.getMessage());
+        IllegalArgumentException warmup = assertThrows(IllegalArgumentException.class,
+                () -> GanTrainer.Settings.builder().optWarmup(null).build());
+        assertTrue(warmup.getMessage().contains("DiscriminatorWarmup.startingAt"), warmup.getMessage());
+    }
+
+    @Test
+    void theSettingsBuilderNamesEachSettingAndStartsFromTheDefaults() {
+        assertEquals(new GanTrainer.Settings(GanLosses.HINGE, DiscriminatorWarmup.startingAt(500), 1.0, 10),
+                GanTrainer.Settings.defaults());
+        assertEquals(GanTrainer.Settings.defaults(), GanTrainer.Settings.builder().build());
+        GanTrainer.Settings recipe = GanTrainer.Settings.builder()
+                .optGan(GanLosses.NON_SATURATING)
+                .optWarmup(DiscriminatorWarmup.startingAt(1201).withFactor(0.1).withRampSteps(100))
+                .optPerceptualWeight(0.5)
+                .optAdaptiveEvery(5)
+                .build();
+        assertEquals(new GanTrainer.Settings(GanLosses.NON_SATURATING, new DiscriminatorWarmup(1201, 0.1, 100), 0.5, 5),
+                recipe);
     }
 
     @Test
@@ -218,11 +250,11 @@ class GanTrainerTest {
             NDArray images = m.randomUniform(-1, 1, IMAGES);
             org.tokenlab.quantize.VectorQuantizer vq = org.tokenlab.quantize.VectorQuantizer.builder().setCodebookSize(16)
                     .setCodeDimension(4).optDeadCodeThreshold(1).optDeadCodeWindow(1).optSeed(1).build();
-            VqganTokenizer g = VqganTokenizer.of(new VqganConfig(1, 8, new int[] {1, 2}, 1, false, 4, 8), vq);
+            VqganTokenizer g = VqganTokenizer.of(SMALL, vq);
             Block d = PatchDiscriminator.builder().optInputChannels(1).optBaseChannels(8).optLayers(2).build();
             try (GanTrainer t = new GanTrainer(g, d, Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build(),
                     Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build(), IMAGES, null,
-                    new GanTrainer.Settings(GanLosses.HINGE, DiscriminatorWarmup.none(), 1.0, 1))) {
+                    everyStep())) {
                 t.step(images);
                 g.freezeTokens(true);
                 float encoderBefore = firstParameterSum(g.getChildren().get(0).getValue());

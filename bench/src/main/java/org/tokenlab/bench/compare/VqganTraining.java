@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import org.tokenlab.quantize.VectorQuantizer;
+import org.tokenlab.tokenizer.TokenizerOutput;
 import org.tokenlab.tokenizer.VqganConfig;
 import org.tokenlab.tokenizer.VqganTokenizer;
 import org.tokenlab.train.StepTrainer;
@@ -45,7 +46,10 @@ final class VqganTraining implements Workload {
 
     @Override
     public void step() {
-        trainer.step(new NDList(images), out -> out.get(0).sub(images).abs().mean().add(out.get(2)), out -> { });
+        trainer.step(new NDList(images), list -> {
+            TokenizerOutput out = TokenizerOutput.of(list);
+            return out.reconstruction().sub(images).abs().mean().add(out.quantizerLoss());
+        }, list -> { });
     }
 
     @Override
