@@ -15,12 +15,9 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-<<<<<<< HEAD
 import org.tokenlab.Resumable;
 import org.tokenlab.TrainingState;
-=======
 import org.tokenlab.internal.Autograd;
->>>>>>> seams
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.Scopes;
 import org.tokenlab.nn.Decoder;
