@@ -80,6 +80,7 @@ class JavadocExamplesTest {
             entry("gan", "GanTrainer"),
             entry("log", "TrainingLog"),
             entry("progress", "TrainingProgress"),
+            entry("trainer", "StepTrainer"),
             entry("step", "int"),
             entry("metrics", "Map<String, Double>"));
 
