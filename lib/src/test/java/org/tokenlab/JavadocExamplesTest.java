@@ -49,6 +49,7 @@ class JavadocExamplesTest {
             entry("video", "NDArray"),
             entry("data", "NDArray"),
             entry("ids", "NDArray"),
+            entry("x", "NDArray"),
             entry("grids", "NDArray"),
             entry("seq", "NDArray"),
             entry("prefix", "NDArray"),

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.HostValues;
+import org.tokenlab.nn.KvCache;
 
 /**
  * Draws token sequences one id at a time from an autoregressive model: at each step the logits of

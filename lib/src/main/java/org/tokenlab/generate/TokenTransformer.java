@@ -20,6 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
+import org.tokenlab.nn.AttentionMask;
+import org.tokenlab.nn.KvCache;
+import org.tokenlab.nn.TransformerLayer;
 
 /**
  * A decoder-only GPT over token ids, the second stage of VQGAN ("Taming Transformers"): it learns
@@ -75,7 +78,7 @@ public final class TokenTransformer extends AbstractBlock {
                 .optShape(new Shape(maxLength, width)).build());
         this.embeddingDropout = addChildBlock("embeddingDropout", Dropout.builder().optRate(b.dropout).build());
         for (int i = 0; i < b.layers; i++) {
-            layers.add(addChildBlock("layer" + i, new TransformerLayer(width, heads, b.dropout)));
+            layers.add(addChildBlock("layer" + i, new TransformerLayer(width, heads, b.dropout, AttentionMask.CAUSAL)));
         }
         this.finalNorm = addChildBlock("finalNorm", LayerNorm.builder().axis(2).build());
         this.head = addChildBlock("head", Linear.builder().setUnits(vocabulary).optBias(false).build());
@@ -114,7 +117,7 @@ public final class TokenTransformer extends AbstractBlock {
                 .add(positions.get(ids.getManager(), new NDIndex("{}:{}", start, start + l))); // + (L, C)
         x = embeddingDropout.forward(ps, new NDList(x), training).singletonOrThrow();
         for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).forward(ps, x, cache, i, training);
+            x = layers.get(i).forward(ps, x, AttentionMask.CAUSAL, cache, i, training);
         }
         x = finalNorm.forward(ps, new NDList(x), training).singletonOrThrow();
         NDArray logits = head.forward(ps, new NDList(x), training).singletonOrThrow();          // (B, L, V)
@@ -147,9 +150,9 @@ public final class TokenTransformer extends AbstractBlock {
         }
     }
 
-    /** An empty cache for this model whose arrays live in a sub-manager of {@code manager}. */
+    /** An empty cache for this model, preallocated to {@code maxLength} positions, whose arrays live in a sub-manager of {@code manager}. */
     public KvCache newCache(NDManager manager) {
-        return new KvCache(manager, layers.size());
+        return new KvCache(manager, layers.size(), maxLength);
     }
 
     /** Class-token prefixes {@code (B, 1)} int64, one row per label: id {@code V + label}. */

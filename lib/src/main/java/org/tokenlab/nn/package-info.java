@@ -1,8 +1,13 @@
 /**
- * Building blocks DJL lacks, for the convolutional tokenizers: {@link org.tokenlab.nn.GroupNorm},
+ * Building blocks DJL lacks. For the convolutional tokenizers: {@link org.tokenlab.nn.GroupNorm},
  * the VQGAN {@link org.tokenlab.nn.ResidualBlock}, {@link org.tokenlab.nn.Downsample} and
  * {@link org.tokenlab.nn.Upsample}, single-head {@link org.tokenlab.nn.SelfAttention2d}, and the
  * VQGAN {@link org.tokenlab.nn.Encoder} and {@link org.tokenlab.nn.Decoder} built from them.
+ *
+ * <p>For the token models: {@link org.tokenlab.nn.MaskedSelfAttention}, one multi-head self-attention
+ * block whose {@link org.tokenlab.nn.AttentionMask} is full (bidirectional, MaskGIT), causal (GPT),
+ * a prefix (prefix LM) or an explicit array; the pre-norm {@link org.tokenlab.nn.TransformerLayer}
+ * built on it; and the preallocated {@link org.tokenlab.nn.KvCache} for incremental decoding.
  *
  * <p>Every block is a DJL {@code AbstractBlock}: it can be initialized on its own with
  * {@code block.initialize(manager, DataType.FLOAT32, inputShape)} and runs inside a DJL

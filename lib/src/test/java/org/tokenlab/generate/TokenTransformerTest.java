@@ -13,12 +13,32 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.FreshThread;
 import org.tokenlab.internal.RecordedGraph;
+import org.tokenlab.nn.KvCache;
 
 class TokenTransformerTest {
+
+    @Test
+    void parameterNamesStayThoseSavedCheckpointsUse() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TokenTransformer model = TinyModels.initialized(m, 11, 2, 10);
+            List<String> layer0 = List.of("02layer0_01attentionNorm_gamma", "02layer0_01attentionNorm_beta",
+                    "02layer0_02attention_01queryKeyValue_weight", "02layer0_02attention_01queryKeyValue_bias",
+                    "02layer0_02attention_02projection_weight", "02layer0_02attention_02projection_bias",
+                    "02layer0_03mlpNorm_gamma", "02layer0_03mlpNorm_beta", "02layer0_04expand_weight", "02layer0_04expand_bias",
+                    "02layer0_05contract_weight", "02layer0_05contract_bias");
+            List<String> names = model.getParameters().keys();
+            assertEquals(29, names.size());
+            assertEquals(List.of("tokenEmbedding", "positionEmbedding"), names.subList(0, 2));
+            assertEquals(layer0, names.subList(2, 14));
+            assertEquals(layer0.stream().map(n -> n.replace("02layer0", "03layer1")).toList(), names.subList(14, 26));
+            assertEquals(List.of("04finalNorm_gamma", "04finalNorm_beta", "05head_weight"), names.subList(26, 29));
+        }
+    }
 
     @Test
     void mapsIdsToImageTokenLogits() {

@@ -1,4 +1,4 @@
-package org.tokenlab.generate;
+package org.tokenlab.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -14,48 +14,72 @@ import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.Scalars;
 
 /**
- * Multi-head self-attention where position {@code i} attends to positions {@code <= i} only, as in
- * GPT-2: one linear layer makes queries, keys and values, {@code softmax(q k^T / sqrt(headDim))}
- * weighs the values, a second linear layer projects the heads back to the width.
+ * Multi-head self-attention over a sequence, with an {@link AttentionMask} saying which positions
+ * each position may see: one linear layer makes queries, keys and values,
+ * {@code softmax(q k^T / sqrt(headDim) + mask)} weighs the values per head, a second linear layer
+ * projects the heads back to the width. {@link AttentionMask#CAUSAL} gives GPT-2's attention,
+ * {@link AttentionMask#FULL} the bidirectional attention of MaskGIT, {@link AttentionMask#prefix}
+ * a prefix LM's.
  *
  * <p>{@link #forward} maps {@code (B, L, C)} to {@code (B, L, C)}. With a {@link KvCache} the
  * {@code L} inputs are the positions {@code t0 .. t0 + L - 1} after the {@code t0} cached ones; their
- * keys and values are appended to the cache and the queries attend to all {@code t0 + L} positions.
+ * keys and values are written into the cache and the queries attend to all {@code t0 + L} positions
+ * the mask lets them see.
+ *
+ * <pre>{@code
+ * jshell> var attention = new MaskedSelfAttention(64, 4, 0f, AttentionMask.FULL);
+ * jshell> attention.initialize(manager, DataType.FLOAT32, new Shape(2, 16, 64));
+ * jshell> NDArray y = attention.forward(ps, x, AttentionMask.CAUSAL, null, 0, false);   // x (2, 16, 64) -> (2, 16, 64)
+ * }</pre>
  */
-public final class CausalSelfAttention extends AbstractBlock {
-
-    // added to the scores of future positions; exp() of it is exactly 0 in float32
-    private static final float MASKED = -1e9f;
+public final class MaskedSelfAttention extends AbstractBlock {
 
     private final int width;
     private final int heads;
+    private final AttentionMask defaultMask;
     private final Linear queryKeyValue;
     private final Linear projection;
     private final Dropout attentionDropout;
     private final Dropout residualDropout;
 
-    /** Attention over {@code width} features split into {@code heads} heads; {@code width % heads == 0}. */
-    public CausalSelfAttention(int width, int heads, float dropout) {
+    /**
+     * Attention over {@code width} features split into {@code heads} heads ({@code width % heads == 0}),
+     * with {@code dropout} on the attention weights and the output (0 for none); {@code defaultMask} is
+     * the mask of {@link #forward(ParameterStore, NDList, boolean)} (DJL's entry point).
+     */
+    public MaskedSelfAttention(int width, int heads, float dropout, AttentionMask defaultMask) {
         Checks.require(width >= 1 && heads >= 1 && width % heads == 0,
-                "CausalSelfAttention needs a width divisible by the number of heads, got width %d and %d heads", width, heads);
+                "MaskedSelfAttention needs a width divisible by the number of heads, got width %d and %d heads", width, heads);
         this.width = width;
         this.heads = heads;
+        this.defaultMask = Checks.notNull(defaultMask, "defaultMask");
         this.queryKeyValue = addChildBlock("queryKeyValue", Linear.builder().setUnits(3L * width).build());
         this.projection = addChildBlock("projection", Linear.builder().setUnits(width).build());
         this.attentionDropout = addChildBlock("attentionDropout", Dropout.builder().optRate(dropout).build());
         this.residualDropout = addChildBlock("residualDropout", Dropout.builder().optRate(dropout).build());
     }
 
-    /** The output projection, whose initialization GPT-2 scales with the depth. */
-    Linear projection() {
+    /** The output projection, which writes into the residual stream (GPT-2 scales its initialization with the depth). */
+    public Linear projection() {
         return projection;
     }
 
+    /** Number of heads. */
+    public int heads() {
+        return heads;
+    }
+
     /**
-     * Attention of {@code x (B, L, C)}; {@code cache} may be null (then the positions are 0..L-1),
-     * otherwise this layer's keys and values are appended to it under {@code layer}.
+     * Attention of {@code x (B, L, C)} under {@code mask}, {@code (B, L, C)}; {@code cache} may be null
+     * (then the positions are {@code 0 .. L-1}), otherwise this layer's keys and values go into it
+     * under {@code layer}. The result belongs to {@code x}'s manager.
+     *
+     * @throws IllegalArgumentException for an explicit mask of a shape other than {@code (L, S)} or
+     *     {@code (B, L, S)} with {@code S = cache.length() + L}
      */
-    public NDArray forward(ParameterStore ps, NDArray x, KvCache cache, int layer, boolean training) {
+    public NDArray forward(ParameterStore ps, NDArray x, AttentionMask mask, KvCache cache, int layer, boolean training) {
+        Checks.rank(x, "MaskedSelfAttention input (B, L, C)", 3);
+        Checks.notNull(mask, "mask");
         Shape s = x.getShape();
         long b = s.get(0);
         long l = s.get(1);
@@ -73,23 +97,19 @@ public final class CausalSelfAttention extends AbstractBlock {
             v = all.get(1);
         }
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(Scalars.of(q, 1.0 / Math.sqrt(headDim))); // (B, heads, L, t0 + L)
-        scores = scores.add(causalMask(x.getManager(), start, l, start + l));
+        NDArray additive = mask.additive(x.getManager(), b, start, l, start + l); // (L, S) or (B, 1, L, S); null for FULL
+        if (additive != null) {
+            scores = scores.add(additive);
+        }
         NDArray weights = attentionDropout.forward(ps, new NDList(scores.softmax(-1)), training).singletonOrThrow();
         NDArray y = weights.matMul(v).transpose(0, 2, 1, 3).reshape(b, l, width);          // (B, L, C)
         y = projection.forward(ps, new NDList(y), training).singletonOrThrow();
         return residualDropout.forward(ps, new NDList(y), training).singletonOrThrow();
     }
 
-    /** {@code (L, S)}: 0 where query position {@code start + i} may see key position {@code j}, a large negative number where {@code j} is in its future. */
-    private static NDArray causalMask(NDManager manager, long start, long queries, long keys) {
-        NDArray queryPositions = manager.arange((int) start, (int) (start + queries), 1, DataType.INT64).reshape(queries, 1);
-        NDArray keyPositions = manager.arange(0, (int) keys, 1, DataType.INT64).reshape(1, keys);
-        return keyPositions.gt(queryPositions).toType(DataType.FLOAT32, false).mul(MASKED);
-    }
-
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(forward(ps, inputs.singletonOrThrow(), null, 0, training));
+        return new NDList(forward(ps, inputs.singletonOrThrow(), defaultMask, null, 0, training));
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.tokenlab.generate;
+package org.tokenlab.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -14,27 +14,35 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * One pre-norm GPT-2 block, {@code (B, L, C) -> (B, L, C)}:
+ * One pre-norm transformer block (GPT-2's), {@code (B, L, C) -> (B, L, C)}:
  * <pre>
- *   x = x + attention(layerNorm1(x))            causal, multi-head
+ *   x = x + attention(layerNorm1(x), mask)      multi-head, see {@link MaskedSelfAttention}
  *   x = x + mlp(layerNorm2(x))                  C -> 4C -> GELU -> C
  * </pre>
+ * The mask makes it a GPT layer ({@link AttentionMask#CAUSAL}), a bidirectional MaskGIT/MAGVIT
+ * layer ({@link AttentionMask#FULL}) or a prefix-LM layer ({@link AttentionMask#prefix}).
  * Normalizing before each sub-layer (rather than after, as the original Transformer did) keeps a
- * clean residual path from the embeddings to the head and trains without warm-up at this size.
+ * clean residual path from the embeddings to the head and trains without warm-up at small sizes.
  */
 public final class TransformerLayer extends AbstractBlock {
 
+    private final AttentionMask defaultMask;
     private final LayerNorm attentionNorm;
-    private final CausalSelfAttention attention;
+    private final MaskedSelfAttention attention;
     private final LayerNorm mlpNorm;
     private final Linear expand;
     private final Linear contract;
     private final Dropout mlpDropout;
 
-    /** A block of {@code width} features with {@code heads} attention heads and {@code dropout} (0 for none). */
-    public TransformerLayer(int width, int heads, float dropout) {
+    /**
+     * A block of {@code width} features with {@code heads} attention heads and {@code dropout} (0 for
+     * none); {@code defaultMask} is the mask of {@link #forward(ParameterStore, NDList, boolean)}
+     * (DJL's entry point).
+     */
+    public TransformerLayer(int width, int heads, float dropout, AttentionMask defaultMask) {
+        this.defaultMask = defaultMask;
         this.attentionNorm = addChildBlock("attentionNorm", LayerNorm.builder().axis(2).build());
-        this.attention = addChildBlock("attention", new CausalSelfAttention(width, heads, dropout));
+        this.attention = addChildBlock("attention", new MaskedSelfAttention(width, heads, dropout, defaultMask));
         this.mlpNorm = addChildBlock("mlpNorm", LayerNorm.builder().axis(2).build());
         this.expand = addChildBlock("expand", Linear.builder().setUnits(4L * width).build());
         this.contract = addChildBlock("contract", Linear.builder().setUnits(width).build());
@@ -42,14 +50,17 @@ public final class TransformerLayer extends AbstractBlock {
     }
 
     /** The two linear layers that write into the residual stream (GPT-2 scales their initialization). */
-    Linear[] residualProjections() {
+    public Linear[] residualProjections() {
         return new Linear[] {attention.projection(), contract};
     }
 
-    /** {@code x (B, L, C)} through the block; {@code cache} (may be null) receives this layer's keys and values. */
-    public NDArray forward(ParameterStore ps, NDArray x, KvCache cache, int layer, boolean training) {
+    /**
+     * {@code x (B, L, C)} through the block under {@code mask}, {@code (B, L, C)} owned by {@code x}'s
+     * manager; {@code cache} (may be null) receives this layer's keys and values under {@code layer}.
+     */
+    public NDArray forward(ParameterStore ps, NDArray x, AttentionMask mask, KvCache cache, int layer, boolean training) {
         NDArray h = attentionNorm.forward(ps, new NDList(x), training).singletonOrThrow();
-        x = x.add(attention.forward(ps, h, cache, layer, training));
+        x = x.add(attention.forward(ps, h, mask, cache, layer, training));
         h = mlpNorm.forward(ps, new NDList(x), training).singletonOrThrow();
         h = expand.forward(ps, new NDList(h), training).singletonOrThrow();   // (B, L, 4C)
         h = contract.forward(ps, new NDList(Activation.gelu(h)), training).singletonOrThrow();
@@ -58,7 +69,7 @@ public final class TransformerLayer extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(forward(ps, inputs.singletonOrThrow(), null, 0, training));
+        return new NDList(forward(ps, inputs.singletonOrThrow(), defaultMask, null, 0, training));
     }
 
     @Override
