@@ -4,6 +4,11 @@
  * {@link org.tokenlab.nn.Upsample}, single-head {@link org.tokenlab.nn.SelfAttention2d}, and the
  * VQGAN {@link org.tokenlab.nn.Encoder} and {@link org.tokenlab.nn.Decoder} built from them.
  *
+ * <p>The residual block and the resampling blocks work on images or videos: their builders take
+ * {@code optSpatialRank(SpatialRank.THREE)} ({@link org.tokenlab.nn.SpatialRank}) for 3D
+ * convolutions over {@code (B, C, T, H, W)}, with the same code and parameter names as in 2D;
+ * {@code GroupNorm} works on any rank as it is.
+ *
  * <p>Every block is a DJL {@code AbstractBlock}: it can be initialized on its own with
  * {@code block.initialize(manager, DataType.FLOAT32, inputShape)} and runs inside a DJL
  * {@code Trainer} (or {@link org.tokenlab.train.StepTrainer}). Tensors are channel-first:
