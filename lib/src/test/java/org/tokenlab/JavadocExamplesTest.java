@@ -145,8 +145,8 @@ class JavadocExamplesTest {
                  * Makes an encoder.
                  *
                  * <pre>{@code
-                 * jshell> var encoder = Encoder.builder().setImageChannels(1).setLatentChannels(16).build();
-                 * jshell> var wrong = Encoder.builder()
+                 * jshell> var encoder = VqganEncoder.builder().setImageChannels(1).setLatentChannels(16).build();
+                 * jshell> var wrong = VqganEncoder.builder()
                  *    ...>     .setInputChannels(1).build();
                  * jshell> encoder.initialize(manager, DataType.FLOAT32, new Shape(8, 1, 32, 32));
                  * }</pre>
@@ -158,7 +158,7 @@ class JavadocExamplesTest {
         String p = problems.get(0);
         assertTrue(p.startsWith("org/example/Wrong.java:7: cannot find symbol"), p);
         assertTrue(p.contains("symbol:   method setInputChannels(int)"), p);
-        assertTrue(p.contains("jshell> var wrong = Encoder.builder()\n     ...>     .setInputChannels(1).build();"), p);
+        assertTrue(p.contains("jshell> var wrong = VqganEncoder.builder()\n     ...>     .setInputChannels(1).build();"), p);
         assertTrue(p.contains("(1 later snippet of this example not checked)"), p);
     }
 

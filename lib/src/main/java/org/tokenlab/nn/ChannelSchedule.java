@@ -3,7 +3,7 @@ package org.tokenlab.nn;
 import org.tokenlab.internal.Checks;
 
 /**
- * The channel plan shared by {@link Encoder} and {@link Decoder}: level {@code i} (resolution
+ * The channel plan shared by {@link VqganEncoder} and {@link VqganDecoder}: level {@code i} (resolution
  * {@code H / 2^i}) has {@code baseChannels * multipliers[i]} channels. Validates the builders'
  * values with messages that name the owner. Not API.
  */

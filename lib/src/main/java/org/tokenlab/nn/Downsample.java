@@ -6,9 +6,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.Arrays;
 import org.tokenlab.internal.Checks;
 
 /**
@@ -21,20 +22,31 @@ import org.tokenlab.internal.Checks;
  * then start at pixel (0, 0), so weights ported from PyTorch VQGAN give the same output; a
  * symmetric padding of 1 would shift every window up and left by one pixel.
  *
+ * <p>With {@code optSpatialRank(SpatialRank.THREE)} it works on videos {@code (B, C, T, H, W)} with a
+ * 3x3x3 convolution, and {@code optFactors} chooses the axes to halve: {@code (1, 2, 2)} halves
+ * space only, {@code (2, 2, 2)} (the default) space and time. A halved axis is padded by one zero at
+ * its end as above; a kept axis (factor 1) is padded by one zero on each side, so its size stays.
+ *
  * <pre>{@code
  * jshell> var down = Downsample.builder().setChannels(64).build();
  * jshell> down.initialize(manager, DataType.FLOAT32, new Shape(8, 64, 32, 32));   // output (8, 64, 16, 16)
+ * jshell> var space = Downsample.builder().setChannels(64).optSpatialRank(SpatialRank.THREE).optFactors(1, 2, 2).build();
+ * jshell> space.initialize(manager, DataType.FLOAT32, new Shape(2, 64, 4, 32, 32));   // output (2, 64, 4, 16, 16)
  * }</pre>
  */
 public final class Downsample extends AbstractBlock {
 
     private final int channels;
-    private final Conv2d conv;
+    private final SpatialRank rank;
+    private final int[] factors;
+    private final Block conv;
 
     private Downsample(Builder b) {
         this.channels = b.channels;
-        this.conv = addChildBlock("conv", Conv2d.builder().setFilters(channels).setKernelShape(new Shape(3, 3))
-                .optStride(new Shape(2, 2)).build());
+        this.rank = b.rank;
+        this.factors = b.factors;
+        long[] stride = Arrays.stream(factors).asLongStream().toArray();
+        this.conv = addChildBlock("conv", rank.convolution(channels, rank.uniform(3), new Shape(stride), rank.uniform(0)));
     }
 
     public static Builder builder() {
@@ -45,36 +57,72 @@ public final class Downsample extends AbstractBlock {
         return channels;
     }
 
+    /** Spatial rank of the inputs: {@link SpatialRank#TWO} (the default) or {@link SpatialRank#THREE}. */
+    public SpatialRank spatialRank() {
+        return rank;
+    }
+
+    /** Factor per spatial axis, in order ({@code (H, W)} or {@code (T, H, W)}): 2 halves the axis, 1 keeps it. */
+    public int[] factors() {
+        return factors.clone();
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         checkInput(x.getShape());
-        NDArray padded = x.pad(new Shape(0, 1, 0, 1), 0);   // (B, C, H+1, W+1): last axis first, as torch's F.pad
+        NDArray padded = x.pad(padding(), 0);   // halved axes +1 at the end, kept axes +1 on each side
         return conv.forward(ps, new NDList(padded), training);
+    }
+
+    /** The pad widths as torch's {@code F.pad} takes them, last axis first: {@code (0, 1, 0, 1)} for 2D by default. */
+    private Shape padding() {
+        long[] widths = new long[2 * factors.length];
+        for (int i = 0; i < factors.length; i++) {
+            int axis = factors.length - 1 - i;
+            widths[2 * i] = factors[axis] == 2 ? 0 : 1;
+            widths[2 * i + 1] = 1;
+        }
+        return new Shape(widths);
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape s = inputShapes[0];
-        return new Shape[] {new Shape(s.get(0), channels, s.get(2) / 2, s.get(3) / 2)};
+        long[] s = inputShapes[0].getShape().clone();
+        s[1] = channels;
+        for (int i = 0; i < factors.length; i++) {
+            s[2 + i] /= factors[i];
+        }
+        return new Shape[] {new Shape(s)};
     }
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape s = inputShapes[0];
         checkInput(s);
-        conv.initialize(manager, dataType, new Shape(s.get(0), s.get(1), s.get(2) + 1, s.get(3) + 1));
+        long[] padded = s.getShape().clone();
+        for (int i = 0; i < factors.length; i++) {
+            padded[2 + i] += factors[i] == 2 ? 1 : 2;
+        }
+        conv.initialize(manager, dataType, new Shape(padded));
     }
 
     private void checkInput(Shape s) {
-        Checks.require(s.dimension() == 4 && s.get(1) == channels && s.get(2) >= 2 && s.get(3) >= 2,
-                "Downsample(%d channels) expects images (B, %d, H, W) with H, W >= 2, got %s",
-                channels, channels, Checks.describe(s));
+        boolean halvable = rank.matches(s);
+        for (int i = 0; halvable && i < factors.length; i++) {
+            halvable = s.get(2 + i) >= factors[i];
+        }
+        Checks.require(halvable && s.get(1) == channels,
+                "Downsample(%d channels, factors %s) expects %s %s with C = %d and every halved axis at least 2, got %s; "
+                        + "set setChannels and optSpatialRank to match the input",
+                channels, Arrays.toString(factors), rank.inputs(), rank.layout(), channels, Checks.describe(s));
     }
 
     /** Builder: {@code setChannels} is required. */
     public static final class Builder {
         private int channels;
+        private SpatialRank rank = SpatialRank.TWO;
+        private int[] factors;
 
         /** Channels {@code C} of the input, kept in the output. */
         public Builder setChannels(int channels) {
@@ -82,8 +130,35 @@ public final class Downsample extends AbstractBlock {
             return this;
         }
 
+        /** Spatial rank (default {@link SpatialRank#TWO}, images; {@link SpatialRank#THREE} for videos). */
+        public Builder optSpatialRank(SpatialRank rank) {
+            this.rank = rank;
+            return this;
+        }
+
+        /**
+         * Factor per spatial axis, one per axis of the rank in order ({@code (H, W)} or {@code (T, H, W)}):
+         * 2 halves the axis, 1 keeps it (default: 2 on every axis).
+         */
+        public Builder optFactors(int... factors) {
+            this.factors = factors == null ? null : factors.clone();
+            return this;
+        }
+
         public Downsample build() {
             Checks.require(channels >= 1, "Downsample needs setChannels(c) with c >= 1, got %d", channels);
+            Checks.require(rank != null, "Downsample optSpatialRank needs SpatialRank.TWO or SpatialRank.THREE, got null");
+            if (factors == null) {
+                factors = new int[rank.axes()];
+                Arrays.fill(factors, 2);
+            }
+            Checks.require(factors.length == rank.axes(),
+                    "Downsample optFactors needs one factor per spatial axis of %s (%d), got %d: %s; e.g. optFactors(%s)",
+                    rank.layout(), rank.axes(), factors.length, Arrays.toString(factors),
+                    rank == SpatialRank.TWO ? "2, 2" : "1, 2, 2");
+            Checks.require(Arrays.stream(factors).allMatch(f -> f == 1 || f == 2) && Arrays.stream(factors).anyMatch(f -> f == 2),
+                    "Downsample optFactors takes 1 (keep the axis) or 2 (halve it), with at least one 2, got %s",
+                    Arrays.toString(factors));
             return new Downsample(this);
         }
     }

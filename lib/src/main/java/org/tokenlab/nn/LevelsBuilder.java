@@ -1,7 +1,7 @@
 package org.tokenlab.nn;
 
 /**
- * The options {@link Encoder} and {@link Decoder} share, so that one architecture can be described
+ * The options {@link VqganEncoder} and {@link VqganDecoder} share, so that one architecture can be described
  * once and given to both (they must match). {@code setImageChannels} and {@code setLatentChannels}
  * are required. Defaults: base 32 channels, multipliers (1, 2, 2) (factor 4: 32x32 MNIST to 8x8
  * latents), 2 residual blocks per level (as VQGAN; the decoder uses one more), attention on, 32

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
-import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.convolutional.Convolution;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -20,17 +20,23 @@ import org.tokenlab.internal.Checks;
  * input. When the channel count changes, the input goes through a 1x1 convolution first
  * ({@code nin_shortcut}); otherwise it is added as is.
  *
- * <p>Input {@code (B, inChannels, H, W)}, output {@code (B, outChannels, H, W)}.
+ * <p>Input {@code (B, inChannels, H, W)}, output {@code (B, outChannels, H, W)}. With
+ * {@code optSpatialRank(SpatialRank.THREE)} the same block works on videos
+ * {@code (B, inChannels, T, H, W) -> (B, outChannels, T, H, W)} with 3x3x3 convolutions (and a
+ * 1x1x1 shortcut), as the 3D VQGAN of MAGVIT; the parameter names are the same in both ranks.
  *
  * <pre>{@code
  * jshell> var res = ResidualBlock.builder().setInChannels(32).optOutChannels(64).build();
  * jshell> res.initialize(manager, DataType.FLOAT32, new Shape(8, 32, 16, 16));   // output (8, 64, 16, 16)
+ * jshell> var res3d = ResidualBlock.builder().setInChannels(32).optSpatialRank(SpatialRank.THREE).build();
+ * jshell> res3d.initialize(manager, DataType.FLOAT32, new Shape(2, 32, 4, 16, 16));   // output (2, 32, 4, 16, 16)
  * }</pre>
  */
 public final class ResidualBlock extends AbstractBlock {
 
     private final int inChannels;
     private final int outChannels;
+    private final SpatialRank rank;
     private final Block norm1;
     private final Block conv1;
     private final Block norm2;
@@ -41,18 +47,18 @@ public final class ResidualBlock extends AbstractBlock {
     private ResidualBlock(Builder b) {
         this.inChannels = b.inChannels;
         this.outChannels = b.outChannels;
+        this.rank = b.rank;
         this.norm1 = addChildBlock("norm1", GroupNorm.builder().setGroups(b.groups).setChannels(inChannels).build());
-        this.conv1 = addChildBlock("conv1", conv(outChannels, 3));
+        this.conv1 = addChildBlock("conv1", rank.sameConvolution(outChannels, 3));
         this.norm2 = addChildBlock("norm2", GroupNorm.builder().setGroups(b.groups).setChannels(outChannels).build());
         this.dropout = b.dropout > 0 ? addChildBlock("dropout", Dropout.builder().optRate(b.dropout).build()) : null;
-        this.conv2 = addChildBlock("conv2", conv(outChannels, 3));
-        this.shortcut = inChannels != outChannels ? addChildBlock("shortcut", conv(outChannels, 1)) : null;
+        this.conv2 = addChildBlock("conv2", rank.sameConvolution(outChannels, 3));
+        this.shortcut = inChannels != outChannels ? addChildBlock("shortcut", rank.sameConvolution(outChannels, 1)) : null;
     }
 
-    /** A same-size convolution: {@code kernel x kernel}, stride 1, padding {@code kernel / 2}, with bias. */
-    static Conv2d conv(int filters, int kernel) {
-        return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
-                .optPadding(new Shape(kernel / 2, kernel / 2)).build();
+    /** A same-size 2D convolution: {@code kernel x kernel}, stride 1, padding {@code kernel / 2}, with bias. */
+    static Convolution conv(int filters, int kernel) {
+        return SpatialRank.TWO.sameConvolution(filters, kernel);
     }
 
     public static Builder builder() {
@@ -67,12 +73,17 @@ public final class ResidualBlock extends AbstractBlock {
         return outChannels;
     }
 
+    /** Spatial rank of the inputs: {@link SpatialRank#TWO} for images (the default), {@link SpatialRank#THREE} for videos. */
+    public SpatialRank spatialRank() {
+        return rank;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();                                        // (B, Cin, H, W)
+        NDArray x = inputs.singletonOrThrow();                                        // (B, Cin, [T,] H, W)
         checkInput(x.getShape());
         NDArray h = norm1.forward(ps, new NDList(x), training).singletonOrThrow();
-        h = conv1.forward(ps, new NDList(Swish.apply(h)), training).singletonOrThrow(); // (B, Cout, H, W)
+        h = conv1.forward(ps, new NDList(Swish.apply(h)), training).singletonOrThrow(); // (B, Cout, [T,] H, W)
         h = norm2.forward(ps, new NDList(h), training).singletonOrThrow();
         h = Swish.apply(h);
         if (dropout != null) {
@@ -85,8 +96,9 @@ public final class ResidualBlock extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape s = inputShapes[0];
-        return new Shape[] {new Shape(s.get(0), outChannels, s.get(2), s.get(3))};
+        long[] s = inputShapes[0].getShape().clone();
+        s[1] = outChannels;                                                           // spatial axes kept
+        return new Shape[] {new Shape(s)};
     }
 
     @Override
@@ -107,9 +119,10 @@ public final class ResidualBlock extends AbstractBlock {
     }
 
     private void checkInput(Shape s) {
-        Checks.require(s.dimension() == 4 && s.get(1) == inChannels,
-                "ResidualBlock(%d -> %d channels) expects images (B, %d, H, W), got %s; set setInChannels to the input's channel count",
-                inChannels, outChannels, inChannels, Checks.describe(s));
+        Checks.require(rank.matches(s) && s.get(1) == inChannels,
+                "ResidualBlock(%d -> %d channels, %dD) expects %s %s with C = %d, got %s; set setInChannels to the input's "
+                        + "channel count and optSpatialRank to the input's spatial rank",
+                inChannels, outChannels, rank.axes(), rank.inputs(), rank.layout(), inChannels, Checks.describe(s));
     }
 
     /** Builder: {@code setInChannels} is required; the output channels default to the input's. */
@@ -118,6 +131,7 @@ public final class ResidualBlock extends AbstractBlock {
         private int outChannels = -1;
         private int groups = 32;
         private float dropout;
+        private SpatialRank rank = SpatialRank.TWO;
 
         public Builder setInChannels(int inChannels) {
             this.inChannels = inChannels;
@@ -142,7 +156,17 @@ public final class ResidualBlock extends AbstractBlock {
             return this;
         }
 
+        /**
+         * Spatial rank (default {@link SpatialRank#TWO}, images {@code (B, C, H, W)}; {@link SpatialRank#THREE}
+         * for videos {@code (B, C, T, H, W)} with 3x3x3 convolutions).
+         */
+        public Builder optSpatialRank(SpatialRank rank) {
+            this.rank = rank;
+            return this;
+        }
+
         public ResidualBlock build() {
+            Checks.require(rank != null, "ResidualBlock optSpatialRank needs SpatialRank.TWO or SpatialRank.THREE, got null");
             Checks.require(inChannels >= 1, "ResidualBlock needs setInChannels(c) with c >= 1, got %d", inChannels);
             if (outChannels == -1) {
                 outChannels = inChannels;

@@ -2,7 +2,12 @@
  * Building blocks DJL lacks. For the convolutional tokenizers: {@link org.tokenlab.nn.GroupNorm},
  * the VQGAN {@link org.tokenlab.nn.ResidualBlock}, {@link org.tokenlab.nn.Downsample} and
  * {@link org.tokenlab.nn.Upsample}, single-head {@link org.tokenlab.nn.SelfAttention2d}, and the
- * VQGAN {@link org.tokenlab.nn.Encoder} and {@link org.tokenlab.nn.Decoder} built from them.
+ * VQGAN {@link org.tokenlab.nn.VqganEncoder} and {@link org.tokenlab.nn.VqganDecoder} built from them.
+ *
+ * <p>The residual block and the resampling blocks work on images or videos: their builders take
+ * {@code optSpatialRank(SpatialRank.THREE)} ({@link org.tokenlab.nn.SpatialRank}) for 3D
+ * convolutions over {@code (B, C, T, H, W)}, with the same code and parameter names as in 2D;
+ * {@code GroupNorm} works on any rank as it is.
  *
  * <p>For the token models: {@link org.tokenlab.nn.MaskedSelfAttention}, one multi-head self-attention
  * block whose {@link org.tokenlab.nn.AttentionMask} is full (bidirectional, MaskGIT), causal (GPT),
@@ -15,7 +20,7 @@
  * images {@code (B, C, H, W)}, videos {@code (B, C, T, H, W)}.
  *
  * <pre>{@code
- * jshell> var encoder = Encoder.builder().setImageChannels(1).setLatentChannels(16).build();
+ * jshell> var encoder = VqganEncoder.builder().setImageChannels(1).setLatentChannels(16).build();
  * jshell> encoder.initialize(manager, DataType.FLOAT32, new Shape(8, 1, 32, 32));
  * jshell> encoder.getOutputShapes(new Shape[] {new Shape(8, 1, 32, 32)})[0]   // (8, 16, 8, 8)
  * }</pre>

@@ -20,17 +20,17 @@ import org.tokenlab.TrainingState;
 import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.Scopes;
-import org.tokenlab.nn.Decoder;
-import org.tokenlab.nn.Encoder;
+import org.tokenlab.nn.VqganDecoder;
+import org.tokenlab.nn.VqganEncoder;
 import org.tokenlab.nn.LevelsBuilder;
 import org.tokenlab.quantize.Quantizer;
 import org.tokenlab.quantize.QuantizerOutput;
 import org.tokenlab.quantize.ResidualQuantizer;
 
 /**
- * The VQGAN tokenizer (Esser et al., "Taming Transformers"): a convolutional {@link Encoder}, a 1x1
+ * The VQGAN tokenizer (Esser et al., "Taming Transformers"): a convolutional {@link VqganEncoder}, a 1x1
  * convolution to the code dimension, any {@link Quantizer}, a 1x1 convolution back, and a
- * {@link Decoder}. Trained with reconstruction, perceptual and adversarial losses (see
+ * {@link VqganDecoder}. Trained with reconstruction, perceptual and adversarial losses (see
  * {@code org.tokenlab.loss}); here only the model.
  *
  * <p>{@link #forward(ParameterStore, NDArray, boolean)} takes images {@code (B, C, H, W)} in [-1, 1]
@@ -53,10 +53,10 @@ public final class VqganTokenizer extends AbstractBlock implements VisualTokeniz
 
     private final VqganConfig config;
     private final Quantizer quantizer;
-    private final Encoder encoder;
+    private final VqganEncoder encoder;
     private final Block quantConv;
     private final Block postQuantConv;
-    private final Decoder decoder;
+    private final VqganDecoder decoder;
     private volatile boolean tokensFrozen;
     /** Each token-side parameter's own setting, saved by {@link #freezeTokens}(true) and given back by (false). */
     private final Map<Parameter, Boolean> trainableBeforeFreeze = new IdentityHashMap<>();
@@ -65,14 +65,14 @@ public final class VqganTokenizer extends AbstractBlock implements VisualTokeniz
         this.config = config;
         this.quantizer = quantizer;
         int d = quantizer.codeDimension();
-        encoder = addChildBlock("encoder", architecture(Encoder.builder(), config).build());
+        encoder = addChildBlock("encoder", architecture(VqganEncoder.builder(), config).build());
         quantConv = addChildBlock("quant_conv", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(d).build());
         if (quantizer instanceof Block) {
             addChildBlock("quantizer", (Block) quantizer);
         }
         postQuantConv = addChildBlock("post_quant_conv",
                 Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(config.latentChannels()).build());
-        decoder = addChildBlock("decoder", architecture(Decoder.builder(), config).build());
+        decoder = addChildBlock("decoder", architecture(VqganDecoder.builder(), config).build());
     }
 
     /** The same architecture for encoder and decoder: they must match. */

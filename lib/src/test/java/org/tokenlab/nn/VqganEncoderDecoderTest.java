@@ -14,23 +14,23 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Test;
 
-class EncoderDecoderTest {
+class VqganEncoderDecoderTest {
 
-    static Encoder encoder(int base, int groups) {
-        return Encoder.builder().setImageChannels(1).setLatentChannels(4).optBaseChannels(base)
+    static VqganEncoder encoder(int base, int groups) {
+        return VqganEncoder.builder().setImageChannels(1).setLatentChannels(4).optBaseChannels(base)
                 .optChannelMultipliers(1, 2, 2).optResidualBlocks(1).optGroups(groups).build();
     }
 
-    static Decoder decoder(int base, int groups) {
-        return Decoder.builder().setImageChannels(1).setLatentChannels(4).optBaseChannels(base)
+    static VqganDecoder decoder(int base, int groups) {
+        return VqganDecoder.builder().setImageChannels(1).setLatentChannels(4).optBaseChannels(base)
                 .optChannelMultipliers(1, 2, 2).optResidualBlocks(1).optGroups(groups).build();
     }
 
     @Test
     void mnistSizedImagesRoundTripThroughEightByEightLatents() {
         try (NDManager m = NDManager.newBaseManager()) {
-            Encoder encoder = encoder(32, 32);
-            Decoder decoder = decoder(32, 32);
+            VqganEncoder encoder = encoder(32, 32);
+            VqganDecoder decoder = decoder(32, 32);
             Shape images = new Shape(2, 1, 32, 32);
             encoder.initialize(m, DataType.FLOAT32, images);
             Shape latents = encoder.getOutputShapes(new Shape[] {images})[0];
@@ -53,8 +53,8 @@ class EncoderDecoderTest {
     void aGradientReachesTheEncodersFirstConvolutionAndTheDecodersLastWeight() {
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(6);
-            Encoder encoder = encoder(8, 4);
-            Decoder decoder = decoder(8, 4);
+            VqganEncoder encoder = encoder(8, 4);
+            VqganDecoder decoder = decoder(8, 4);
             Shape images = new Shape(2, 1, 16, 16);
             encoder.initialize(m, DataType.FLOAT32, images);
             decoder.initialize(m, DataType.FLOAT32, new Shape(2, 4, 4, 4));
@@ -77,7 +77,7 @@ class EncoderDecoderTest {
         for (int r = 0; r < 2; r++) {
             try (NDManager m = NDManager.newBaseManager()) {
                 m.getEngine().setRandomSeed(7);
-                Encoder encoder = encoder(8, 4);
+                VqganEncoder encoder = encoder(8, 4);
                 Shape images = new Shape(2, 1, 16, 16);
                 encoder.initialize(m, DataType.FLOAT32, images);
                 NDArray x = m.randomUniform(-1, 1, images);
@@ -90,13 +90,13 @@ class EncoderDecoderTest {
     @Test
     void withoutAttentionTheShapesStayTheSameAndThereAreFewerParameters() {
         try (NDManager m = NDManager.newBaseManager()) {
-            Encoder plain = Encoder.builder().setImageChannels(3).setLatentChannels(8).optBaseChannels(8).optGroups(4)
+            VqganEncoder plain = VqganEncoder.builder().setImageChannels(3).setLatentChannels(8).optBaseChannels(8).optGroups(4)
                     .optChannelMultipliers(1, 2, 4, 4).optAttention(false).build();
             Shape images = new Shape(1, 3, 64, 48);
             plain.initialize(m, DataType.FLOAT32, images);
             assertEquals(new Shape(1, 8, 8, 6), plain.getOutputShapes(new Shape[] {images})[0]);
             assertTrue(plain.getParameters().keys().stream().noneMatch(k -> k.contains("attention")));
-            Encoder attended = Encoder.builder().setImageChannels(3).setLatentChannels(8).optBaseChannels(8).optGroups(4)
+            VqganEncoder attended = VqganEncoder.builder().setImageChannels(3).setLatentChannels(8).optBaseChannels(8).optGroups(4)
                     .optChannelMultipliers(1, 2, 4, 4).build();
             attended.initialize(m, DataType.FLOAT32, images);
             assertTrue(attended.getParameters().keys().stream().anyMatch(k -> k.contains("mid_attention")));
@@ -106,13 +106,13 @@ class EncoderDecoderTest {
     @Test
     void badConfigurationsAndInputsAreExplained() {
         IllegalArgumentException groups = assertThrows(IllegalArgumentException.class,
-                () -> Encoder.builder().setImageChannels(1).setLatentChannels(4).optBaseChannels(8).build());
+                () -> VqganEncoder.builder().setImageChannels(1).setLatentChannels(4).optBaseChannels(8).build());
         assertTrue(groups.getMessage().contains("32 groups") && groups.getMessage().contains("optGroups"), groups.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Decoder.builder().setImageChannels(1).build());
-        assertThrows(IllegalArgumentException.class, () -> Encoder.builder().setImageChannels(1).setLatentChannels(4)
+        assertThrows(IllegalArgumentException.class, () -> VqganDecoder.builder().setImageChannels(1).build());
+        assertThrows(IllegalArgumentException.class, () -> VqganEncoder.builder().setImageChannels(1).setLatentChannels(4)
                 .optChannelMultipliers().build());
         try (NDManager m = NDManager.newBaseManager()) {
-            Encoder encoder = encoder(8, 4);
+            VqganEncoder encoder = encoder(8, 4);
             IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
                     () -> encoder.initialize(m, DataType.FLOAT32, new Shape(1, 1, 30, 30)));
             assertTrue(size.getMessage().contains("multiples of 4") && size.getMessage().contains("(1, 1, 30, 30)"),

@@ -26,13 +26,13 @@ import org.tokenlab.internal.Checks;
  * latents are not quantized here; a {@code Quantizer} (and, if wanted, a 1x1 "quant_conv") follows.
  *
  * <pre>{@code
- * jshell> var encoder = Encoder.builder().setImageChannels(1).setLatentChannels(16)
+ * jshell> var encoder = VqganEncoder.builder().setImageChannels(1).setLatentChannels(16)
  *    ...>         .optBaseChannels(32).optChannelMultipliers(1, 2, 2).build();
  * jshell> encoder.initialize(manager, DataType.FLOAT32, new Shape(64, 1, 32, 32));
  * jshell> encoder.getOutputShapes(new Shape[] {new Shape(64, 1, 32, 32)})[0]   // (64, 16, 8, 8)
  * }</pre>
  */
-public final class Encoder extends AbstractBlock {
+public final class VqganEncoder extends AbstractBlock {
 
     private final int imageChannels;
     private final int latentChannels;
@@ -41,7 +41,7 @@ public final class Encoder extends AbstractBlock {
     private final Block normOut;
     private final Block convOut;
 
-    private Encoder(Builder b) {
+    private VqganEncoder(Builder b) {
         this.imageChannels = b.imageChannels;
         this.latentChannels = b.latentChannels;
         this.factor = ChannelSchedule.downsamplingFactor(b.multipliers);
@@ -118,7 +118,7 @@ public final class Encoder extends AbstractBlock {
 
     private void checkInput(Shape s) {
         Checks.require(s.dimension() == 4 && s.get(1) == imageChannels && s.get(2) % factor == 0 && s.get(3) % factor == 0,
-                "Encoder expects images (B, %d, H, W) with H and W multiples of %d (it halves them %d times), got %s; "
+                "VqganEncoder expects images (B, %d, H, W) with H and W multiples of %d (it halves them %d times), got %s; "
                         + "crop or pad the images, or use fewer channel multipliers",
                 imageChannels, factor, Integer.numberOfTrailingZeros(factor), Checks.describe(s));
     }
@@ -131,9 +131,9 @@ public final class Encoder extends AbstractBlock {
             return this;
         }
 
-        public Encoder build() {
-            check("Encoder");
-            return new Encoder(this);
+        public VqganEncoder build() {
+            check("VqganEncoder");
+            return new VqganEncoder(this);
         }
     }
 }

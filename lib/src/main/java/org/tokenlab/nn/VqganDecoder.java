@@ -16,7 +16,7 @@ import org.tokenlab.internal.Checks;
 
 /**
  * The VQGAN decoder (Esser et al., 2021; {@code Decoder} in taming-transformers), the mirror of
- * {@link Encoder}: latents {@code (B, latentChannels, h, w)} to images
+ * {@link VqganEncoder}: latents {@code (B, latentChannels, h, w)} to images
  * {@code (B, imageChannels, h*f, w*f)} with {@code f = 2^(levels - 1)}.
  *
  * <p>Top to bottom: {@code conv3x3} from {@code latentChannels} to {@code base * multipliers[last]};
@@ -28,12 +28,12 @@ import org.tokenlab.internal.Checks;
  * loss sees the raw output.
  *
  * <pre>{@code
- * jshell> var decoder = Decoder.builder().setImageChannels(1).setLatentChannels(16).build();
+ * jshell> var decoder = VqganDecoder.builder().setImageChannels(1).setLatentChannels(16).build();
  * jshell> decoder.initialize(manager, DataType.FLOAT32, new Shape(64, 16, 8, 8));   // output (64, 1, 32, 32)
  * jshell> NDArray w = decoder.lastLayerWeight();   // (1, 32, 3, 3): for the adaptive GAN weight
  * }</pre>
  */
-public final class Decoder extends AbstractBlock {
+public final class VqganDecoder extends AbstractBlock {
 
     private final int imageChannels;
     private final int latentChannels;
@@ -42,7 +42,7 @@ public final class Decoder extends AbstractBlock {
     private final Block normOut;
     private final Block convOut;
 
-    private Decoder(Builder b) {
+    private VqganDecoder(Builder b) {
         this.imageChannels = b.imageChannels;
         this.latentChannels = b.latentChannels;
         this.factor = ChannelSchedule.downsamplingFactor(b.multipliers);
@@ -105,7 +105,7 @@ public final class Decoder extends AbstractBlock {
     public NDArray lastLayerWeight() {
         Parameter weight = convOut.getParameters().get("weight");
         if (weight == null || !weight.isInitialized()) {
-            throw new IllegalStateException("Decoder.lastLayerWeight needs an initialized decoder; call "
+            throw new IllegalStateException("VqganDecoder.lastLayerWeight needs an initialized decoder; call "
                     + "initialize(manager, DataType.FLOAT32, latentShape) or train it in a Trainer first");
         }
         return weight.getArray();
@@ -136,7 +136,7 @@ public final class Decoder extends AbstractBlock {
 
     private void checkInput(Shape s) {
         Checks.require(s.dimension() == 4 && s.get(1) == latentChannels,
-                "Decoder expects latents (B, %d, h, w), got %s; setLatentChannels must match the encoder's",
+                "VqganDecoder expects latents (B, %d, h, w), got %s; setLatentChannels must match the encoder's",
                 latentChannels, Checks.describe(s));
     }
 
@@ -148,9 +148,9 @@ public final class Decoder extends AbstractBlock {
             return this;
         }
 
-        public Decoder build() {
-            check("Decoder");
-            return new Decoder(this);
+        public VqganDecoder build() {
+            check("VqganDecoder");
+            return new VqganDecoder(this);
         }
     }
 }

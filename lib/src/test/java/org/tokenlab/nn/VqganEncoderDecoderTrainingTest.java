@@ -12,7 +12,7 @@ import ai.djl.training.tracker.Tracker;
 import org.junit.jupiter.api.Test;
 import org.tokenlab.train.StepTrainer;
 
-class EncoderDecoderTrainingTest {
+class VqganEncoderDecoderTrainingTest {
 
     /** With attention on (the VQGAN default): this is where DJL's scalar-buffer bug gave NaN losses. */
     @Test
@@ -22,9 +22,9 @@ class EncoderDecoderTrainingTest {
             // eight fixed 16x16 images in [-1, 1]: random 4x4 patterns blown up to 16x16
             NDArray images = Upsample.nearest(Upsample.nearest(m.randomUniform(-1, 1, new Shape(8, 1, 4, 4))));
             SequentialBlock autoencoder = new SequentialBlock()
-                    .add(Encoder.builder().setImageChannels(1).setLatentChannels(4).optBaseChannels(8).optGroups(4)
+                    .add(VqganEncoder.builder().setImageChannels(1).setLatentChannels(4).optBaseChannels(8).optGroups(4)
                             .optChannelMultipliers(1, 2).optResidualBlocks(1).build())
-                    .add(Decoder.builder().setImageChannels(1).setLatentChannels(4).optBaseChannels(8).optGroups(4)
+                    .add(VqganDecoder.builder().setImageChannels(1).setLatentChannels(4).optBaseChannels(8).optGroups(4)
                             .optChannelMultipliers(1, 2).optResidualBlocks(1).build());
             Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(3e-3f)).build();
             try (StepTrainer trainer = new StepTrainer(autoencoder, adam, images.getShape())) {
