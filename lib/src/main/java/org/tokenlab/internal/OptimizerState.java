@@ -2,6 +2,7 @@ package org.tokenlab.internal;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
@@ -31,8 +32,11 @@ public final class OptimizerState {
 
     private OptimizerState() {}
 
-    /** Writes {@code optimizer}'s state for the parameters of {@code block} into {@code state} (copies of the arrays). */
-    public static void save(Optimizer optimizer, Block block, TrainingState state) {
+    /**
+     * Writes {@code optimizer}'s state for the parameters of {@code block} into {@code state}; the
+     * arrays are copies that belong to {@code manager}.
+     */
+    public static void save(Optimizer optimizer, Block block, TrainingState state, NDManager manager) {
         Map<String, String> names = idsToNames(block);
         state.putLong("numUpdate", readInt(optimizer, "numUpdate"));
         Map<String, Integer> counts = updateCounts(optimizer);
@@ -50,7 +54,9 @@ public final class OptimizerState {
                     continue;
                 }
                 NDArray array = e.getValue().values().iterator().next();
-                state.putArray(f.getName() + "." + name, array.duplicate());
+                NDArray copy = array.duplicate();
+                copy.attach(manager);
+                state.putArray(f.getName() + "." + name, copy);
             }
         }
     }

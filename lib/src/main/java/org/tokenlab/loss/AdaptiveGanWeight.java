@@ -21,20 +21,18 @@ import org.tokenlab.internal.Checks;
  *
  * <h2>Getting the two gradients in DJL</h2>
  * PyTorch computes them with {@code torch.autograd.grad(loss, last_layer, retain_graph=True)}.
- * DJL 0.36 has neither {@code autograd.grad} nor a retained graph: {@link GradientCollector#backward}
- * frees the graph, and a second backward through it fails with "Trying to backward through the
- * graph a second time". What works with the PyTorch engine is one forward per backward, inside
- * one collector ({@link #estimate} does steps 1 and 2):
- * <ol>
- *   <li>forward, {@code gc.backward(L_rec)}, read the norm of {@code wL.getGradient()},
- *       {@code gc.zeroGradients()};</li>
- *   <li>forward again, {@code gc.backward(L_gan)}, read the norm, {@code gc.zeroGradients()};</li>
- *   <li>forward a third time, {@code gc.backward(L_rec + lambda * L_gan + ...)}, optimizer step.</li>
- * </ol>
- * That triples the generator's forward and backward cost. To save it, estimate lambda every k
- * steps and reuse it in between: it changes slowly. With a {@code Trainer}, pass
- * {@code trainer.newGradientCollector()} and the decoder's last weight
- * {@code block.getParameters().get("...weight").getArray()}.
+ * DJL 0.36 has no {@code autograd.grad}, and {@link GradientCollector#backward} frees the graph. Two
+ * ways work with the PyTorch engine:
+ * <ul>
+ *   <li>one forward pass whose graph is kept: {@code Autograd.backward(L_rec, true)}, read the
+ *       norm, set the gradients aside, back-propagate {@code L_gan}, read its norm, and combine the
+ *       two sets of gradients with lambda. {@code GanTrainer} does this, so its quantizer sees each
+ *       batch once;</li>
+ *   <li>{@link #estimate}: one forward pass per backward pass inside one collector, simpler but
+ *       three times the generator's cost, and a model with training-mode state (an EMA codebook)
+ *       updates it on each pass.</li>
+ * </ul>
+ * Either way, lambda changes slowly, so it can be re-estimated every k steps.
  *
  * <pre>{@code
  * jshell> double lambda = AdaptiveGanWeight.of(recGradient, ganGradient);

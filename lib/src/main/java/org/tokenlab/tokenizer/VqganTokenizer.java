@@ -19,6 +19,7 @@ import org.tokenlab.Resumable;
 import org.tokenlab.TrainingState;
 import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
+import org.tokenlab.internal.RecordText;
 import org.tokenlab.internal.Scopes;
 import org.tokenlab.nn.VqganDecoder;
 import org.tokenlab.nn.VqganEncoder;
@@ -151,14 +152,7 @@ public final class VqganTokenizer extends AbstractBlock implements VisualTokeniz
     public Map<String, String> configuration() {
         Map<String, String> out = new java.util.LinkedHashMap<>();
         out.put("tokenizer", "VqganTokenizer");
-        for (java.lang.reflect.RecordComponent c : VqganConfig.class.getRecordComponents()) {
-            try {
-                Object v = c.getAccessor().invoke(config);
-                out.put(c.getName(), v instanceof int[] a ? java.util.Arrays.toString(a) : String.valueOf(v));
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot read " + c.getName() + " of " + config, e);
-            }
-        }
+        out.putAll(RecordText.components(config));
         quantizer.configuration().forEach((k, v) -> out.put("quantizer." + k, v));
         return out;
     }

@@ -10,7 +10,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +29,7 @@ import org.tokenlab.Resumable;
 import org.tokenlab.TrainingState;
 import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
+import org.tokenlab.internal.RecordText;
 
 /**
  * Checkpoints: a model's every named tensor, the configuration that built it, and (for a training
@@ -96,14 +96,7 @@ public final class Checkpoint {
         Checks.notNull(config, "config");
         Map<String, String> out = new LinkedHashMap<>();
         out.put("type", config.getClass().getSimpleName());
-        for (RecordComponent c : config.getClass().getRecordComponents()) {
-            try {
-                Object v = c.getAccessor().invoke(config);
-                out.put(c.getName(), v instanceof int[] ? java.util.Arrays.toString((int[]) v) : String.valueOf(v));
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot read " + c.getName() + " of " + config, e);
-            }
-        }
+        out.putAll(RecordText.components(config));
         return out;
     }
 
@@ -190,18 +183,8 @@ public final class Checkpoint {
     public static void load(Path file, Block block, Map<String, String> expected, NDManager manager) throws IOException {
         Checks.notNull(block, "block");
         Checks.notNull(expected, "expected");
-        Map<String, String> stored = readConfig(file);
-        List<String> differences = new ArrayList<>();
-        for (String key : union(stored, expected)) {
-            String a = stored.get(key);
-            String b = expected.get(key);
-            if (a == null ? b != null : !a.equals(b)) {
-                differences.add(key + ": checkpoint has " + (a == null ? "nothing" : a) + ", model has " + (b == null ? "nothing" : b));
-            }
-        }
-        Checks.require(differences.isEmpty(), "checkpoint %s was saved for another configuration (%s); "
-                + "build the model with the checkpoint's settings (Checkpoint.readConfig shows them) or train a new one",
-                file, String.join("; ", differences));
+        requireConfiguration(file, expected, "model", "checkpoint %s was saved for another configuration (%s); "
+                + "build the model with the checkpoint's settings (Checkpoint.readConfig shows them) or train a new one");
         if (readHeader(file).version() == 1) {
             loadVersion1(file, block, manager);
             return;
@@ -443,6 +426,25 @@ public final class Checkpoint {
             line.write(b);
         }
         return b == -1 && line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Refuses {@code file} unless its configuration equals {@code expected}: {@code message} gets the
+     * file and the differences, each as {@code key: checkpoint has X, <holder> has Y}.
+     */
+    static void requireConfiguration(Path file, Map<String, String> expected, String holder, String message)
+            throws IOException {
+        Map<String, String> stored = readConfig(file);
+        List<String> differences = new ArrayList<>();
+        for (String key : union(stored, expected)) {
+            String a = stored.get(key);
+            String b = expected.get(key);
+            if (a == null ? b != null : !a.equals(b)) {
+                differences.add(key + ": checkpoint has " + (a == null ? "nothing" : a) + ", " + holder + " has "
+                        + (b == null ? "nothing" : b));
+            }
+        }
+        Checks.require(differences.isEmpty(), message, file, String.join("; ", differences));
     }
 
     private static List<String> union(Map<String, String> a, Map<String, String> b) {

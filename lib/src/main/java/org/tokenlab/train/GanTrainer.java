@@ -68,7 +68,7 @@ public final class GanTrainer implements AutoCloseable {
      * @param gan hinge or non-saturating
      * @param warmup when the GAN term and the discriminator start, and the GAN factor after that
      * @param perceptualWeight weight of the perceptual loss (ignored without a perceptual network)
-     * @param adaptiveEvery recompute the adaptive weight every this many steps (it costs two extra passes)
+     * @param adaptiveEvery recompute the adaptive weight every this many steps (it costs one extra backward pass)
      */
     public record Settings(GanLosses gan, DiscriminatorWarmup warmup, double perceptualWeight, int adaptiveEvery) {
 
@@ -328,11 +328,10 @@ public final class GanTrainer implements AutoCloseable {
             others.forEach((name, r) -> r.saveState(state.child("others").child(name)));
             Checkpoint.putModel(state.child("generator"), generatorModel.getBlock(), scope);
             Checkpoint.putModel(state.child("discriminator"), discriminatorModel.getBlock(), scope);
-            OptimizerState.save(generatorOptimizer, generatorModel.getBlock(), state.child("optimizer").child("generator"));
+            OptimizerState.save(generatorOptimizer, generatorModel.getBlock(), state.child("optimizer").child("generator"),
+                    scope);
             OptimizerState.save(discriminatorOptimizer, discriminatorModel.getBlock(),
-                    state.child("optimizer").child("discriminator"));
-            state.entries().values().stream().filter(v -> v instanceof NDArray)
-                    .forEach(v -> ((NDArray) v).attach(scope)); // optimizer copies too
+                    state.child("optimizer").child("discriminator"), scope);
             state.putLong("steps", steps).putDouble("lambda", lambda);
             Checkpoint.write(file, configuration(), state);
         }
@@ -354,18 +353,8 @@ public final class GanTrainer implements AutoCloseable {
     /** {@link #resume(Path)}, giving each of {@code others} the state saved under its name by {@link #save(Path, Map)}. */
     public void resume(Path file, Map<String, ? extends Resumable> others) throws IOException {
         Checks.notNull(others, "others");
-        Map<String, String> stored = Checkpoint.readConfig(file);
-        Map<String, String> expected = configuration();
-        List<String> differences = new ArrayList<>();
-        for (String key : expected.keySet()) {
-            if (!expected.get(key).equals(stored.get(key))) {
-                differences.add(key + ": checkpoint has " + stored.getOrDefault(key, "nothing") + ", trainer has "
-                        + expected.get(key));
-            }
-        }
-        Checks.require(differences.isEmpty(), "checkpoint %s was saved by a run with another configuration (%s); "
-                + "build the trainer with the checkpoint's settings (Checkpoint.readConfig shows them)",
-                file, String.join("; ", differences));
+        Checkpoint.requireConfiguration(file, configuration(), "trainer", "checkpoint %s was saved by a run with "
+                + "another configuration (%s); build the trainer with the checkpoint's settings (Checkpoint.readConfig shows them)");
         try (NDManager scope = g.getManager().newSubManager()) {
             TrainingState state = Checkpoint.read(file, scope).state();
             Checks.require(state.has("steps") && state.has("lambda"), "checkpoint %s holds a model, not a GanTrainer run; "

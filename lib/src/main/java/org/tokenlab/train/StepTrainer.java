@@ -131,8 +131,7 @@ public final class StepTrainer implements AutoCloseable {
             TrainingState state = TrainingState.empty();
             others.forEach((name, r) -> r.saveState(state.child("others").child(name)));
             Checkpoint.putModel(state.child(Checkpoint.MODEL), model.getBlock(), scope);
-            OptimizerState.save(optimizer, model.getBlock(), state.child("optimizer"));
-            state.entries().values().stream().filter(v -> v instanceof NDArray).forEach(v -> ((NDArray) v).attach(scope));
+            OptimizerState.save(optimizer, model.getBlock(), state.child("optimizer"), scope);
             state.putLong("steps", steps);
             Checkpoint.write(file, config, state);
         }
@@ -152,9 +151,8 @@ public final class StepTrainer implements AutoCloseable {
     public void resume(Path file, Map<String, String> config, Map<String, ? extends Resumable> others) throws IOException {
         Checks.notNull(config, "config");
         Checks.notNull(others, "others");
-        Map<String, String> stored = Checkpoint.readConfig(file);
-        Checks.require(stored.equals(config), "checkpoint %s was saved with configuration %s, this trainer's is %s; "
-                + "build the block with the checkpoint's settings", file, stored, config);
+        Checkpoint.requireConfiguration(file, config, "trainer", "checkpoint %s was saved with another configuration "
+                + "(%s); build the block with the checkpoint's settings (Checkpoint.readConfig shows them)");
         try (NDManager scope = trainer.getManager().newSubManager()) {
             TrainingState state = Checkpoint.read(file, scope).state();
             Checks.require(state.has("steps"), "checkpoint %s holds a model, not a StepTrainer run; "
