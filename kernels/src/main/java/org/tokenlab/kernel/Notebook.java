@@ -12,6 +12,7 @@ import org.dflib.jjava.jupyter.kernel.display.DisplayData;
  *     updateDisplay(line, "step " + step);  // redraws that output in place
  * }
  * display(chart);                           // images, tables, tensors, charts: anything renderable
+ * markdown("The classifier reads **%.0f%%** of held-out digits right.", 100 * accuracy);   // prose with numbers
  * }</pre>
  */
 public final class Notebook {
@@ -27,6 +28,21 @@ public final class Notebook {
     /** Shows {@code value} rendered as the given MIME types only (e.g. {@code "text/html"}). */
     public static String display(Object value, String... mimeTypes) {
         return show(render(value, mimeTypes));
+    }
+
+    /**
+     * Shows Markdown prose below the cell, formatted like {@link String#format} with the root locale,
+     * so the numbers a tutorial's text quotes come from variables instead of being typed in. The
+     * plain-text form is the same text. Returns the display id.
+     */
+    public static String markdown(String format, Object... args) {
+        if (format == null) {
+            throw new IllegalArgumentException("markdown needs a format string, e.g. markdown(\"PSNR %.1f dB\", psnr), got null");
+        }
+        String text = String.format(java.util.Locale.ROOT, format, args);
+        DisplayData data = new DisplayData(text);
+        data.putMarkdown(text);
+        return show(data);
     }
 
     /** Replaces the output shown under {@code displayId} (from {@link #display}) with {@code value}. */

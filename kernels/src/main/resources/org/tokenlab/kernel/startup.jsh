@@ -1,2 +1,2 @@
-// Notebook-only: display(...), updateDisplay(...), render(...).
+// Notebook-only: display(...), updateDisplay(...), render(...), markdown(...).
 import static org.tokenlab.kernel.Notebook.*;

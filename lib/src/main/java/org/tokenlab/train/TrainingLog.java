@@ -1,5 +1,11 @@
 package org.tokenlab.train;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.tokenlab.internal.Checks;
@@ -15,6 +21,7 @@ import tech.tablesaw.api.Table;
  * <pre>{@code
  * jshell> log.record(step, Map.of("loss", 0.31, "perplexity", 412.0));
  * jshell> log.chart("loss")
+ * jshell> log.save(Path.of("build/checkpoints/02-vqgan/cpu/tokenizer-log.csv"))   // and TrainingLog.load(...)
  * }</pre>
  */
 public final class TrainingLog {
@@ -82,5 +89,61 @@ public final class TrainingLog {
     private void requireMetric(String metric) {
         Checks.require(table.containsColumn(metric), "log '%s' has no metric '%s'; it has %s", table.name(), metric,
                 table.columnNames());
+    }
+
+    /**
+     * Writes the log as CSV ({@code step} first, then one column per metric, missing values empty) to
+     * a temporary file renamed into place, so a notebook that reuses a saved model can chart how it
+     * trained.
+     */
+    public synchronized void save(Path file) throws IOException {
+        Checks.notNull(file, "file");
+        StringBuilder out = new StringBuilder(String.join(",", table.columnNames())).append('\n');
+        for (int row = 0; row < table.rowCount(); row++) {
+            out.append(table.intColumn("step").getInt(row));
+            for (int i = 1; i < table.columnCount(); i++) {
+                DoubleColumn c = (DoubleColumn) table.column(i);
+                out.append(',');
+                if (!c.isMissing(row)) {
+                    out.append(c.getDouble(row));
+                }
+            }
+            out.append('\n');
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            Files.writeString(tmp, out, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Reads a log {@link #save} wrote; its name is the file's name without {@code .csv}. */
+    public static TrainingLog load(Path file) throws IOException {
+        Checks.notNull(file, "file");
+        Checks.require(Files.isRegularFile(file), "no training log at %s; it is written by TrainingLog.save", file);
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        Checks.require(!lines.isEmpty() && lines.get(0).startsWith("step"),
+                "%s is not a training log: its first line should start with \"step\", got \"%s\"", file,
+                lines.isEmpty() ? "" : lines.get(0));
+        String[] names = lines.get(0).split(",", -1);
+        TrainingLog log = new TrainingLog(file.getFileName().toString().replaceAll("\\.csv$", ""));
+        for (int n = 1; n < lines.size(); n++) {
+            if (lines.get(n).isEmpty()) {
+                continue;
+            }
+            String[] cells = lines.get(n).split(",", -1);
+            Checks.require(cells.length == names.length, "%s line %d has %d values, the header names %d", file, n + 1,
+                    cells.length, names.length);
+            Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+            for (int i = 1; i < names.length; i++) {
+                metrics.put(names[i], cells[i].isEmpty() ? Double.NaN : Double.parseDouble(cells[i]));
+            }
+            log.record(Integer.parseInt(cells[0]), metrics);
+        }
+        return log;
     }
 }

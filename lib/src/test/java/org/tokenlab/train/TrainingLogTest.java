@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
 
 class TrainingLogTest {
@@ -44,5 +47,35 @@ class TrainingLogTest {
         assertEquals(2, log.chart("loss").getSeriesMap().get("loss").getXData().length);
         assertEquals(1, log.chart("gan").getSeriesMap().get("gan").getXData().length);
         assertEquals("run", log.chart("loss").getTitle());
+    }
+
+    @Test
+    void aSavedLogLoadsWithTheSameStepsValuesAndMissingCells(@TempDir Path dir) throws Exception {
+        TrainingLog log = new TrainingLog("tokenizer-log");
+        log.record(10, Map.of("loss", 1.25));
+        log.record(20, Map.of("loss", 0.5, "lambda", 0.125));
+        Path file = dir.resolve("tokenizer-log.csv");
+        log.save(file);
+        assertEquals("step,loss,lambda\n10,1.25,\n20,0.5,0.125\n", Files.readString(file));
+        TrainingLog back = TrainingLog.load(file);
+        assertEquals("tokenizer-log", back.table().name());
+        assertEquals(log.table().columnNames(), back.table().columnNames());
+        assertTrue(back.table().doubleColumn("lambda").isMissing(0));
+        assertEquals(0.125, back.last("lambda"));
+        assertEquals(20, back.table().intColumn("step").getInt(1));
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void loadingSomethingElseSaysWhatWasExpected(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("notes.csv");
+        Files.writeString(file, "a,b\n1,2\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingLog.load(file));
+        assertTrue(e.getMessage().contains("should start with \"step\""), e.getMessage());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> TrainingLog.load(dir.resolve("absent.csv")));
+        assertTrue(missing.getMessage().contains("TrainingLog.save"), missing.getMessage());
     }
 }
