@@ -110,6 +110,14 @@ class ExecutionTests(unittest.TestCase):
                          updated[0]["content"]["transient"]["display_id"])
         self.assertEqual(updated[0]["content"]["data"]["text/plain"], "step 1")
 
+    def test_markdown_shows_prose_formatted_from_variables(self):
+        content, msgs = self.k.run('double psnr = 24.768; markdown("held-out PSNR **%.1f dB** from %,d digits", psnr, 1000);')
+        self.assertEqual(content["status"], "ok")
+        shown = [m for m in msgs if m["msg_type"] == "display_data"]
+        self.assertEqual(len(shown), 1)
+        self.assertEqual(shown[0]["content"]["data"]["text/markdown"], "held-out PSNR **24.8 dB** from 1,000 digits")
+        self.assertEqual(shown[0]["content"]["data"]["text/plain"], "held-out PSNR **24.8 dB** from 1,000 digits")
+
     def test_display_as_a_statement_prints_no_extra_value(self):
         for code in ('display("once");', 'display("once")'):
             content, msgs = self.k.run(code)

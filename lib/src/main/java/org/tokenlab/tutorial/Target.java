@@ -45,6 +45,9 @@ public record Target(boolean atLeast, double bound) {
     }
 
     static String number(double x) {
+        if (!Double.isFinite(x)) {
+            return Double.toString(x);
+        }
         if (x == Math.rint(x) && Math.abs(x) < 1e15) {
             return Long.toString((long) x);
         }

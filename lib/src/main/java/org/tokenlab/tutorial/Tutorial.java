@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.tokenlab.internal.Checks;
-import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
@@ -178,12 +177,12 @@ public final class Tutorial {
     /** The results as a table: result, value, target, and whether it is met. */
     public Table table() {
         StringColumn what = StringColumn.create("result");
-        DoubleColumn value = DoubleColumn.create("value");
+        StringColumn value = StringColumn.create("value");
         StringColumn target = StringColumn.create("target");
         StringColumn met = StringColumn.create("met");
         for (Result r : results.values()) {
             what.append(r.name());
-            value.append(r.value());
+            value.append(Target.number(r.value()));
             target.append(r.target() == null ? "" : r.target().toString());
             met.append(r.target() == null ? "" : !size.checksTargets() ? "not checked at smoke size" : r.met() ? "yes" : "NO");
         }
