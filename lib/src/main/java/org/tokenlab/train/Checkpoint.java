@@ -4,16 +4,13 @@ import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +25,7 @@ import java.util.Set;
 import org.tokenlab.Resumable;
 import org.tokenlab.TrainingState;
 import org.tokenlab.internal.Autograd;
+import org.tokenlab.internal.AtomicFiles;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.RecordText;
 
@@ -121,24 +119,17 @@ public final class Checkpoint {
         Checks.notNull(file, "file");
         Checks.notNull(config, "config");
         Checks.notNull(state, "state");
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp));
-                    DataOutputStream out = new DataOutputStream(raw)) {
-                out.write(header(MAGIC, config).getBytes(StandardCharsets.UTF_8));
-                Map<String, Object> entries = state.entries();
-                out.writeInt(entries.size());
-                for (Map.Entry<String, Object> e : entries.entrySet()) {
-                    out.writeUTF(e.getKey());
-                    writeValue(out, e.getValue());
-                }
+        AtomicFiles.write(file, raw -> {
+            DataOutputStream out = new DataOutputStream(raw);
+            out.write(header(MAGIC, config).getBytes(StandardCharsets.UTF_8));
+            Map<String, Object> entries = state.entries();
+            out.writeInt(entries.size());
+            for (Map.Entry<String, Object> e : entries.entrySet()) {
+                out.writeUTF(e.getKey());
+                writeValue(out, e.getValue());
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            out.flush();
+        });
     }
 
     /** The configuration stored in {@code file} (version 1 or 2), without reading the tensors. */

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
+import org.tokenlab.internal.AtomicFiles;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.viz.TableCharts;
 import tech.tablesaw.api.DoubleColumn;
@@ -110,15 +110,7 @@ public final class TrainingLog {
             }
             out.append('\n');
         }
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(tmp, out, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, out.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Reads a log {@link #save} wrote; its name is the file's name without {@code .csv}. */

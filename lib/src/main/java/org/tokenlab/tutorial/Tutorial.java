@@ -5,12 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.tokenlab.internal.AtomicFiles;
 import org.tokenlab.internal.Checks;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -31,7 +31,9 @@ import tech.tablesaw.api.Table;
  *
  * <pre>{@code
  * jshell> Tutorial tutorial = Tutorial.of("02-vqgan");            // size from TutorialSize.current()
+ * jshell> boolean retrain = false;                              // the notebook's visible switch
  * jshell> boolean train = !tutorial.reuse(retrain, "tokenizer.ckpt");
+ * jshell> double psnr = 24.7;                                   // measured by the notebook
  * jshell> tutorial.measure("held-out PSNR (dB)", psnr, Target.atLeast(20));
  * jshell> tutorial.finish()                                     // the table of results, also saved
  * }</pre>
@@ -206,14 +208,7 @@ public final class Tutorial {
                     .append(r.target() == null ? "-" : r.met() ? "yes" : "no").append('\n');
         }
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-            try {
-                Files.writeString(tmp, out, StandardCharsets.UTF_8);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(file, out.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the tutorial's results to " + file, e);
         }

@@ -4,9 +4,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -15,6 +13,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
+import org.tokenlab.internal.AtomicFiles;
 import org.tokenlab.internal.Checks;
 
 /**
@@ -66,16 +65,7 @@ public final class AnimatedGif {
     /** Writes the GIF to {@code file} through a temporary file in the same folder, then renames it. */
     public static void write(List<BufferedImage> frames, int frameMillis, Path file) throws IOException {
         Checks.notNull(file, "file");
-        byte[] gif = encode(frames, frameMillis);
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            Files.write(tmp, gif);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, encode(frames, frameMillis));
     }
 
     private static void addTimingAndLoop(IIOMetadata meta, int frameMillis) throws IOException {
