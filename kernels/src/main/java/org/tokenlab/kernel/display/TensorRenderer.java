@@ -7,7 +7,7 @@ import java.util.List;
 import org.dflib.jjava.jupyter.kernel.display.RenderContext;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
-import org.tokenlab.viz.AnimatedGif;
+import org.tokenlab.viz.Filmstrip;
 import org.tokenlab.viz.ImageGrid;
 import org.tokenlab.viz.PixelRange;
 import org.tokenlab.viz.TensorImages;
@@ -17,8 +17,9 @@ import org.tokenlab.viz.TensorSummary;
  * Shows an NDArray as its one-line summary (and its values when it has at most
  * {@value #MAX_PRINTED} elements), plus a picture when its shape is one:
  * {@code (C, H, W)} or {@code (H, W)} as a PNG, a batch {@code (B, C, H, W)} as a PNG grid, a video
- * {@code (C, T, H, W)} as an animated GIF. Small pictures are enlarged (nearest neighbour) so a
- * 28x28 digit is readable.
+ * {@code (C, T, H, W)} or a batch of videos {@code (B, C, T, H, W)} as a filmstrip PNG (one row of
+ * frames per clip) and an animated GIF, shown together (an HTML bundle with both). Small pictures are
+ * enlarged (nearest neighbour) so a 28x28 digit is readable.
  */
 public final class TensorRenderer {
 
@@ -27,6 +28,10 @@ public final class TensorRenderer {
     /** Batches larger than this are cut, with the summary saying so. */
     static final int MAX_BATCH = 64;
     static final int FRAME_MILLIS = 125;
+    /** Batches of clips larger than this are cut, with the summary saying so. */
+    static final int MAX_CLIPS = 16;
+    /** Filmstrips are enlarged less when their frames would make them wider than this. */
+    static final int MAX_STRIP_WIDTH = 1600;
     /** Arrays with at most this many elements also show their values, as {@code println} would. */
     static final int MAX_PRINTED = 100;
 
@@ -34,7 +39,7 @@ public final class TensorRenderer {
 
     public static void register(Renderer renderer) {
         renderer.createRegistration(NDArray.class)
-                .preferring(MIMEType.TEXT_PLAIN, MIMEType.IMAGE_PNG, MIMEType.IMAGE_GIF)
+                .preferring(MIMEType.TEXT_PLAIN, MIMEType.TEXT_HTML, MIMEType.IMAGE_PNG, MIMEType.IMAGE_GIF)
                 .register(TensorRenderer::render);
     }
 
@@ -45,8 +50,24 @@ public final class TensorRenderer {
             context.renderIfRequested(MIMEType.IMAGE_PNG, () -> Pictures.png(enlarge(TensorImages.toImage(array))));
         } else if (TensorImages.isImageBatch(s)) {
             context.renderIfRequested(MIMEType.IMAGE_PNG, () -> Pictures.png(grid(array)));
-        } else if (TensorImages.isVideo(s)) {
-            context.renderIfRequested(MIMEType.IMAGE_GIF, () -> Pictures.base64(video(array)));
+        } else if (Filmstrip.isClips(s)) {
+            NDArray clips = s.get(0) > MAX_CLIPS && s.dimension() == 5 ? array.get("0:" + MAX_CLIPS) : array;
+            try {
+                int d = s.dimension();
+                int f = factor((int) Math.min(s.get(d - 2), s.get(d - 1)));
+                // a filmstrip of many frames stays about as wide as a screen
+                int stripScale = Math.max(1, Math.min(f, MAX_STRIP_WIDTH / (int) (s.get(d - 3) * s.get(d - 1))));
+                String png = Pictures.png(Filmstrip.of(clips, PixelRange.AUTO, stripScale));
+                String gif = Pictures.base64(Filmstrip.animation(clips, PixelRange.AUTO, f, FRAME_MILLIS));
+                context.renderIfRequested(MIMEType.IMAGE_PNG, () -> png);
+                context.renderIfRequested(MIMEType.IMAGE_GIF, () -> gif);
+                context.renderIfRequested(MIMEType.TEXT_HTML, () -> "<div><img src=\"data:image/png;base64," + png
+                        + "\"/></div><div><img src=\"data:image/gif;base64," + gif + "\"/></div>");
+            } finally {
+                if (clips != array) {
+                    clips.close();
+                }
+            }
         }
     }
 
@@ -55,6 +76,9 @@ public final class TensorRenderer {
         String summary = TensorSummary.describe(array);
         if (TensorImages.isImageBatch(array.getShape()) && array.getShape().get(0) > MAX_BATCH) {
             summary += " (the picture shows the first " + MAX_BATCH + " of " + array.getShape().get(0) + ")";
+        }
+        if (array.getShape().dimension() == 5 && Filmstrip.isClips(array.getShape()) && array.getShape().get(0) > MAX_CLIPS) {
+            summary += " (the pictures show the first " + MAX_CLIPS + " of " + array.getShape().get(0) + " clips)";
         }
         if (array.size() == 0 || array.size() > MAX_PRINTED) {
             return summary;
@@ -77,18 +101,15 @@ public final class TensorRenderer {
         }
     }
 
-    private static byte[] video(NDArray video) {
-        List<BufferedImage> frames = TensorImages.toFrames(video, PixelRange.AUTO);
-        int f = factor(frames.get(0));
-        return AnimatedGif.encode(frames.stream().map(i -> TensorImages.upscale(i, f)).toList(), FRAME_MILLIS);
-    }
-
     private static BufferedImage enlarge(BufferedImage image) {
         return TensorImages.upscale(image, factor(image));
     }
 
     static int factor(BufferedImage image) {
-        int side = Math.min(image.getWidth(), image.getHeight());
+        return factor(Math.min(image.getWidth(), image.getHeight()));
+    }
+
+    static int factor(int side) {
         return Math.max(1, Math.min(8, (MIN_SIDE + side - 1) / side));
     }
 }

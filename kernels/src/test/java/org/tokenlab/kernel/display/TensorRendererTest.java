@@ -135,21 +135,26 @@ class TensorRendererTest {
     }
 
     @Test
-    void videoBecomesAnAnimatedGifWithOneFramePerTimeStep() throws IOException {
+    void videoBecomesAnAnimatedGifWithOneFramePerTimeStepAndAFilmstrip() throws IOException {
         NDArray video = manager.randomUniform(0, 1, new Shape(3, 4, 16, 16));
 
         DisplayData data = renderer.render(video);
 
         assertTrue(text(data).startsWith("NDArray (3, 4, 16, 16) float32"), text(data));
-        assertFalse(data.hasDataForType(MIMEType.IMAGE_PNG));
+        BufferedImage strip = ImageIO.read(new ByteArrayInputStream(
+                Base64.getDecoder().decode((String) data.getData(MIMEType.IMAGE_PNG))));
+        assertEquals(4 * 112 + 5 * ImageGrid.GAP, strip.getWidth(), "four frames in a row, enlarged 7x");
+        assertEquals(112 + 2 * ImageGrid.GAP, strip.getHeight());
+        String html = (String) data.getData(MIMEType.TEXT_HTML);
+        assertTrue(html.contains("data:image/png;base64,") && html.contains("data:image/gif;base64,"), html.substring(0, 80));
         byte[] gif = Base64.getDecoder().decode((String) data.getData(MIMEType.IMAGE_GIF));
         assertArrayEquals("GIF89a".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(gif, 6));
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(gif))) {
             ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
             reader.setInput(in);
             assertEquals(4, reader.getNumImages(true));
-            assertEquals(112, reader.getWidth(0));
-            assertEquals(112, reader.getHeight(0));
+            assertEquals(112 + 2 * ImageGrid.GAP, reader.getWidth(0));
+            assertEquals(112 + 2 * ImageGrid.GAP, reader.getHeight(0));
             reader.dispose();
         }
     }
@@ -197,5 +202,18 @@ class TensorRendererTest {
         String text = text(renderer.render(batch));
 
         assertTrue(text.endsWith("(the picture shows the first 64 of 70)"), text);
+    }
+
+    @Test
+    void aBatchOfClipsShowsOneFilmstripRowPerClip() throws IOException {
+        NDArray clips = manager.randomUniform(-1, 1, new Shape(20, 1, 4, 16, 16));
+
+        DisplayData data = renderer.render(clips);
+
+        assertTrue(text(data).contains("the first 16 of 20 clips"), text(data));
+        BufferedImage strip = ImageIO.read(new ByteArrayInputStream(
+                Base64.getDecoder().decode((String) data.getData(MIMEType.IMAGE_PNG))));
+        assertEquals(16 * 112 + 17 * ImageGrid.GAP, strip.getHeight(), "16 rows of frames enlarged 7x");
+        assertTrue(data.hasDataForType(MIMEType.IMAGE_GIF));
     }
 }
