@@ -140,4 +140,20 @@ public final class Autograd {
             return null;
         }
     }
+
+    /**
+     * Zeroes the gradients of {@code block}'s initialized parameters only. DJL's
+     * {@code GradientCollector.zeroGradients()} visits every array of the engine, which is slow in a
+     * long session and fails on an array whose memory was already released.
+     */
+    public static void zeroGradients(ai.djl.nn.Block block) {
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
+            NDArray weight = p.getValue().isInitialized() ? p.getValue().getArray() : null;
+            if (weight != null && weight.hasGradient()) {
+                try (NDArray gradient = weight.getGradient()) {
+                    gradient.subi(gradient);
+                }
+            }
+        }
+    }
 }

@@ -218,7 +218,7 @@ public final class DigitClassifier extends AbstractBlock implements FeatureNetwo
                 x.attach(scope);
                 y.attach(scope);
                 try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
-                    gc.zeroGradients();
+                    Autograd.zeroGradients(this);
                     NDArray logits = forward(ps, new NDList(x), true).singletonOrThrow();
                     NDArray loss = logits.logSoftmax(1).mul(y.oneHot(CLASSES)).sum(new int[] {1}).mean().neg();
                     gc.backward(loss);

@@ -228,7 +228,7 @@ public final class GanTrainer implements AutoCloseable {
             g.step();
             if (adversarial) {
                 try (GradientCollector gc = d.newGradientCollector()) {
-                    zeroGradients(discriminatorModel.getBlock()); // the generator's backward also reached them
+                    Autograd.zeroGradients(discriminatorModel.getBlock()); // the generator's backward also reached them
                     NDArray dLoss = settings.gan().discriminatorLoss(discriminate(images),
                             discriminate(reconstruction.stopGradient()));
                     metrics.put("discriminator", (double) dLoss.getFloat());
@@ -431,20 +431,5 @@ public final class GanTrainer implements AutoCloseable {
         d.close();
         generatorModel.close();
         discriminatorModel.close();
-    }
-
-    /**
-     * Zeroes the gradients of {@code block}'s parameters only. DJL's {@code zeroGradients()} visits every
-     * array of the engine (slow in a long session) and fails on one whose memory was already released.
-     */
-    private static void zeroGradients(Block block) {
-        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
-            NDArray weight = p.getValue().isInitialized() ? p.getValue().getArray() : null;
-            if (weight != null && weight.hasGradient()) {
-                try (NDArray gradient = weight.getGradient()) {
-                    gradient.subi(gradient);
-                }
-            }
-        }
     }
 }
