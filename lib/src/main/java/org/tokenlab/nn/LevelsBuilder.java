@@ -5,7 +5,12 @@ package org.tokenlab.nn;
  * once and given to both (they must match). {@code setImageChannels} and {@code setLatentChannels}
  * are required. Defaults: base 32 channels, multipliers (1, 2, 2) (factor 4: 32x32 MNIST to 8x8
  * latents), 2 residual blocks per level (as VQGAN; the decoder uses one more), attention on, 32
- * groups, no dropout.
+ * groups, no dropout, 2D.
+ *
+ * <p>With {@code optSpatialRank(SpatialRank.THREE)} the same architecture works on videos
+ * {@code (B, C, T, H, W)} with 3x3x3 convolutions (the 3D VQGAN of MAGVIT, Yu et al. 2023,
+ * arXiv 2212.05199); {@code optTemporalDownsampling} says which levels also halve time (none by
+ * default). Self-attention is 2D only: turn it off for 3D (MAGVIT's 3D tokenizer has none either).
  *
  * @param <B> the concrete builder, returned by every setter
  */
@@ -19,6 +24,8 @@ public abstract class LevelsBuilder<B extends LevelsBuilder<B>> {
     boolean attention = true;
     int groups = 32;
     float dropout;
+    SpatialRank rank = SpatialRank.TWO;
+    boolean[] temporalDownsampling;
 
     LevelsBuilder() {}
 
@@ -76,9 +83,52 @@ public abstract class LevelsBuilder<B extends LevelsBuilder<B>> {
         return self();
     }
 
+    /** {@link SpatialRank#TWO} for images (default), {@link SpatialRank#THREE} for videos. */
+    public B optSpatialRank(SpatialRank rank) {
+        this.rank = rank;
+        return self();
+    }
+
+    /**
+     * For 3D: one flag per downsampling step (levels - 1 of them, from full resolution down), true
+     * where that step also halves time. Default: none does. MAGVIT's 16-frame tokenizer halves time
+     * at its last two steps, so 16 frames become 4 (temporal factor 4).
+     */
+    public B optTemporalDownsampling(boolean... temporal) {
+        this.temporalDownsampling = temporal == null ? null : temporal.clone();
+        return self();
+    }
+
     /** Checks every option, naming {@code owner} in the messages. */
     void check(String owner) {
         ChannelSchedule.check(owner, imageChannels, latentChannels, baseChannels, multipliers, residualBlocks, groups,
                 dropout);
+        org.tokenlab.internal.Checks.require(rank != null, "%s optSpatialRank needs SpatialRank.TWO or THREE, got null", owner);
+        org.tokenlab.internal.Checks.require(rank == SpatialRank.TWO || !attention,
+                "%s has 2D self-attention only; with optSpatialRank(THREE) set optAttention(false)", owner);
+        org.tokenlab.internal.Checks.require(temporalDownsampling == null
+                        || rank == SpatialRank.THREE && temporalDownsampling.length == multipliers.length - 1,
+                "%s optTemporalDownsampling needs optSpatialRank(THREE) and one flag per downsampling step "
+                        + "(%d for %d levels), got %s", owner, multipliers.length - 1, multipliers.length,
+                temporalDownsampling == null ? "null" : java.util.Arrays.toString(temporalDownsampling));
+    }
+
+    /** Whether the downsampling step after level {@code level} halves time. */
+    boolean halvesTime(int level) {
+        return temporalDownsampling != null && temporalDownsampling[level];
+    }
+
+    /** {@code 2^k} for the k steps that halve time (1 for images). */
+    int temporalFactor() {
+        int f = 1;
+        for (int i = 0; temporalDownsampling != null && i < temporalDownsampling.length; i++) {
+            f *= temporalDownsampling[i] ? 2 : 1;
+        }
+        return f;
+    }
+
+    /** The sampling block's factors for the step after {@code level}: (t, 2, 2) in 3D, none in 2D. */
+    int[] stepFactors(int level) {
+        return rank == SpatialRank.TWO ? null : new int[] {halvesTime(level) ? 2 : 1, 2, 2};
     }
 }

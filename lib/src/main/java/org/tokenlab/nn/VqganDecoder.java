@@ -38,6 +38,8 @@ public final class VqganDecoder extends AbstractBlock {
     private final int imageChannels;
     private final int latentChannels;
     private final int factor;
+    private final int temporalFactor;
+    private final SpatialRank rank;
     private final List<Block> trunk = new ArrayList<>();
     private final Block normOut;
     private final Block convOut;
@@ -46,9 +48,11 @@ public final class VqganDecoder extends AbstractBlock {
         this.imageChannels = b.imageChannels;
         this.latentChannels = b.latentChannels;
         this.factor = ChannelSchedule.downsamplingFactor(b.multipliers);
+        this.temporalFactor = b.temporalFactor();
+        this.rank = b.rank;
         int levels = b.multipliers.length;
         int channels = ChannelSchedule.channels(b.baseChannels, b.multipliers, levels - 1);
-        trunk.add(addChildBlock("conv_in", ResidualBlock.conv(channels, 3)));
+        trunk.add(addChildBlock("conv_in", rank.sameConvolution(channels, 3)));
         trunk.add(addChildBlock("mid_res0", residual(channels, channels, b)));
         if (b.attention) {
             trunk.add(addChildBlock("mid_attention", attention(channels, b)));
@@ -64,16 +68,18 @@ public final class VqganDecoder extends AbstractBlock {
                     trunk.add(addChildBlock("up" + i + "_attention" + j, attention(channels, b)));
                 }
             }
-            if (i > 0) {
-                trunk.add(addChildBlock("up" + i + "_upsample", Upsample.builder().setChannels(channels).build()));
+            if (i > 0) {   // undoes the encoder's step after level i - 1
+                Upsample.Builder up = Upsample.builder().setChannels(channels).optSpatialRank(rank);
+                trunk.add(addChildBlock("up" + i + "_upsample", (rank == SpatialRank.TWO ? up : up.optFactors(b.stepFactors(i - 1))).build()));
             }
         }
         this.normOut = addChildBlock("norm_out", GroupNorm.builder().setGroups(b.groups).setChannels(channels).build());
-        this.convOut = addChildBlock("conv_out", ResidualBlock.conv(imageChannels, 3));
+        this.convOut = addChildBlock("conv_out", rank.sameConvolution(imageChannels, 3));
     }
 
     private static Block residual(int in, int out, Builder b) {
-        return ResidualBlock.builder().setInChannels(in).optOutChannels(out).optGroups(b.groups).optDropout(b.dropout).build();
+        return ResidualBlock.builder().setInChannels(in).optOutChannels(out).optGroups(b.groups).optDropout(b.dropout)
+                .optSpatialRank(b.rank).build();
     }
 
     private static Block attention(int channels, Builder b) {
@@ -123,6 +129,9 @@ public final class VqganDecoder extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape s = inputShapes[0];
+        if (rank == SpatialRank.THREE) {
+            return new Shape[] {new Shape(s.get(0), imageChannels, s.get(2) * temporalFactor, s.get(3) * factor, s.get(4) * factor)};
+        }
         return new Shape[] {new Shape(s.get(0), imageChannels, s.get(2) * factor, s.get(3) * factor)};
     }
 
@@ -135,9 +144,9 @@ public final class VqganDecoder extends AbstractBlock {
     }
 
     private void checkInput(Shape s) {
-        Checks.require(s.dimension() == 4 && s.get(1) == latentChannels,
-                "VqganDecoder expects latents (B, %d, h, w), got %s; setLatentChannels must match the encoder's",
-                latentChannels, Checks.describe(s));
+        Checks.require(s.dimension() == rank.inputDimension() && s.get(1) == latentChannels,
+                "VqganDecoder expects latents %s with C = %d, got %s; setLatentChannels and optSpatialRank must match the encoder's",
+                rank.layout(), latentChannels, Checks.describe(s));
     }
 
     /** Builder: the shared options of {@link LevelsBuilder}; use the same values for encoder and decoder. */

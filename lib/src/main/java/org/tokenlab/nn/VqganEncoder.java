@@ -30,13 +30,24 @@ import org.tokenlab.internal.Checks;
  *    ...>         .optBaseChannels(32).optChannelMultipliers(1, 2, 2).build();
  * jshell> encoder.initialize(manager, DataType.FLOAT32, new Shape(64, 1, 32, 32));
  * jshell> encoder.getOutputShapes(new Shape[] {new Shape(64, 1, 32, 32)})[0]   // (64, 16, 8, 8)
+ * jshell> var video = VqganEncoder.builder().setImageChannels(1).setLatentChannels(16).optAttention(false)
+ *    ...>         .optSpatialRank(SpatialRank.THREE).optTemporalDownsampling(false, true).build();
+ * jshell> video.initialize(manager, DataType.FLOAT32, new Shape(8, 1, 16, 32, 32));   // latents (8, 16, 8, 8, 8)
  * }</pre>
+ *
+ * <p>With {@code optSpatialRank(SpatialRank.THREE)} it is the 3D-CNN encoder of MAGVIT: videos
+ * {@code (B, C, T, H, W)} to latents {@code (B, D, T/ft, H/f, W/f)}, where {@code ft} comes from
+ * {@code optTemporalDownsampling}. It differs from the official MAGVIT code in using this encoder's
+ * zero padding and its VQGAN-style level plan; reflect padding and inflation from a trained 2D
+ * encoder are separate steps.
  */
 public final class VqganEncoder extends AbstractBlock {
 
     private final int imageChannels;
     private final int latentChannels;
     private final int factor;
+    private final int temporalFactor;
+    private final SpatialRank rank;
     private final List<Block> trunk = new ArrayList<>();
     private final Block normOut;
     private final Block convOut;
@@ -45,22 +56,25 @@ public final class VqganEncoder extends AbstractBlock {
         this.imageChannels = b.imageChannels;
         this.latentChannels = b.latentChannels;
         this.factor = ChannelSchedule.downsamplingFactor(b.multipliers);
+        this.temporalFactor = b.temporalFactor();
+        this.rank = b.rank;
         int levels = b.multipliers.length;
         int channels = b.baseChannels;
-        trunk.add(addChildBlock("conv_in", ResidualBlock.conv(channels, 3)));
+        trunk.add(addChildBlock("conv_in", rank.sameConvolution(channels, 3)));
         for (int i = 0; i < levels; i++) {
             int out = ChannelSchedule.channels(b.baseChannels, b.multipliers, i);
             boolean lowest = i == levels - 1;
             for (int j = 0; j < b.residualBlocks; j++) {
                 trunk.add(addChildBlock("down" + i + "_res" + j, ResidualBlock.builder().setInChannels(channels)
-                        .optOutChannels(out).optGroups(b.groups).optDropout(b.dropout).build()));
+                        .optOutChannels(out).optGroups(b.groups).optDropout(b.dropout).optSpatialRank(rank).build()));
                 channels = out;
                 if (lowest && b.attention) {
                     trunk.add(addChildBlock("down" + i + "_attention" + j, attention(channels, b.groups)));
                 }
             }
             if (!lowest) {
-                trunk.add(addChildBlock("down" + i + "_downsample", Downsample.builder().setChannels(channels).build()));
+                Downsample.Builder down = Downsample.builder().setChannels(channels).optSpatialRank(rank);
+                trunk.add(addChildBlock("down" + i + "_downsample", (rank == SpatialRank.TWO ? down : down.optFactors(b.stepFactors(i))).build()));
             }
         }
         trunk.add(addChildBlock("mid_res0", residual(channels, b)));
@@ -69,7 +83,7 @@ public final class VqganEncoder extends AbstractBlock {
         }
         trunk.add(addChildBlock("mid_res1", residual(channels, b)));
         this.normOut = addChildBlock("norm_out", GroupNorm.builder().setGroups(b.groups).setChannels(channels).build());
-        this.convOut = addChildBlock("conv_out", ResidualBlock.conv(latentChannels, 3));
+        this.convOut = addChildBlock("conv_out", rank.sameConvolution(latentChannels, 3));
     }
 
     private static Block attention(int channels, int groups) {
@@ -77,7 +91,7 @@ public final class VqganEncoder extends AbstractBlock {
     }
 
     private static Block residual(int channels, Builder b) {
-        return ResidualBlock.builder().setInChannels(channels).optGroups(b.groups).optDropout(b.dropout).build();
+        return ResidualBlock.builder().setInChannels(channels).optGroups(b.groups).optDropout(b.dropout).optSpatialRank(b.rank).build();
     }
 
     public static Builder builder() {
@@ -93,6 +107,11 @@ public final class VqganEncoder extends AbstractBlock {
         return latentChannels;
     }
 
+    /** How many frames become one latent time step: 1 for images, {@code 2^k} for k time-halving steps. */
+    public int temporalFactor() {
+        return temporalFactor;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();                           // (B, Cin, H, W)
@@ -105,6 +124,9 @@ public final class VqganEncoder extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape s = inputShapes[0];
+        if (rank == SpatialRank.THREE) {
+            return new Shape[] {new Shape(s.get(0), latentChannels, s.get(2) / temporalFactor, s.get(3) / factor, s.get(4) / factor)};
+        }
         return new Shape[] {new Shape(s.get(0), latentChannels, s.get(2) / factor, s.get(3) / factor)};
     }
 
@@ -117,6 +139,14 @@ public final class VqganEncoder extends AbstractBlock {
     }
 
     private void checkInput(Shape s) {
+        if (rank == SpatialRank.THREE) {
+            Checks.require(s.dimension() == 5 && s.get(1) == imageChannels && s.get(2) % temporalFactor == 0
+                            && s.get(3) % factor == 0 && s.get(4) % factor == 0,
+                    "VqganEncoder (3D) expects videos (B, %d, T, H, W) with T a multiple of %d and H, W multiples of %d, got %s; "
+                            + "crop or pad the clips, or change optTemporalDownsampling / the channel multipliers",
+                    imageChannels, temporalFactor, factor, Checks.describe(s));
+            return;
+        }
         Checks.require(s.dimension() == 4 && s.get(1) == imageChannels && s.get(2) % factor == 0 && s.get(3) % factor == 0,
                 "VqganEncoder expects images (B, %d, H, W) with H and W multiples of %d (it halves them %d times), got %s; "
                         + "crop or pad the images, or use fewer channel multipliers",
