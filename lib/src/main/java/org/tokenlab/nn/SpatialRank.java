@@ -1,6 +1,8 @@
 package org.tokenlab.nn;
 
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.nn.convolutional.Convolution;
@@ -18,6 +20,7 @@ import org.tokenlab.internal.Checks;
  * <pre>{@code
  * jshell> var conv = SpatialRank.THREE.sameConvolution(64, 3);   // Conv3d, kernel (3, 3, 3), padding (1, 1, 1)
  * jshell> SpatialRank.THREE.layout()                              // "(B, C, T, H, W)"
+ * jshell> var mirrored = SpatialRank.TWO.sameConvolution(64, 3, PaddingMode.REFLECT);   // Padding, then Conv2d without padding
  * }</pre>
  */
 public enum SpatialRank {
@@ -109,6 +112,24 @@ public enum SpatialRank {
                 "A same-size convolution needs an odd kernel size so the padding k / 2 keeps the size, got %d; use 1, 3, 5, ...",
                 kernel);
         return convolution(filters, uniform(kernel), uniform(1), uniform(kernel / 2));
+    }
+
+    /**
+     * A same-size convolution whose border is padded with {@code mode}: for {@link PaddingMode#ZEROS}
+     * exactly {@link #sameConvolution(int, int)}; otherwise a {@link SequentialBlock} of a
+     * {@link Padding} by {@code k / 2} on every side and a convolution without padding, whose
+     * parameters are then named {@code 02..._weight} and {@code 02..._bias} inside the sequence.
+     * MAGVIT pads its 3D VQ autoencoder with {@link PaddingMode#REFLECT}.
+     */
+    public Block sameConvolution(int filters, int kernel, PaddingMode mode) {
+        Checks.notNull(mode, "mode");
+        Convolution zeroPadded = sameConvolution(filters, kernel);   // also checks that the kernel is odd
+        if (mode == PaddingMode.ZEROS) {
+            return zeroPadded;
+        }
+        return new SequentialBlock()
+                .add(Padding.builder().setMode(mode).setUniformAmount(this, kernel / 2).build())
+                .add(convolution(filters, uniform(kernel), uniform(1), uniform(0)));
     }
 
     private void requireAxes(Shape s, String what) {

@@ -7,7 +7,10 @@
  * <p>The residual block and the resampling blocks work on images or videos: their builders take
  * {@code optSpatialRank(SpatialRank.THREE)} ({@link org.tokenlab.nn.SpatialRank}) for 3D
  * convolutions over {@code (B, C, T, H, W)}, with the same code and parameter names as in 2D;
- * {@code GroupNorm} works on any rank as it is.
+ * {@code GroupNorm} works on any rank as it is. For MAGVIT's 3D VQ autoencoder:
+ * {@link org.tokenlab.nn.Padding} pads images or videos by a {@link org.tokenlab.nn.PaddingMode}
+ * (reflect and replicate, which DJL's constant-only {@code pad} lacks), and
+ * {@link org.tokenlab.nn.Inflation} turns a trained 2D kernel into a 3D one (central or average).
  *
  * <p>For the token models: {@link org.tokenlab.nn.MaskedSelfAttention}, one multi-head self-attention
  * block whose {@link org.tokenlab.nn.AttentionMask} is full (bidirectional, MaskGIT), causal (GPT),

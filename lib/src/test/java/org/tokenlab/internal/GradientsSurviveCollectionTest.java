@@ -29,6 +29,8 @@ import org.tokenlab.loss.GanLosses;
 import org.tokenlab.loss.LeCam;
 import org.tokenlab.loss.PatchDiscriminator;
 import org.tokenlab.loss.PerceptualLoss;
+import org.tokenlab.nn.Padding;
+import org.tokenlab.nn.PaddingMode;
 import org.tokenlab.quantize.LookupFreeQuantizer.EntropyMode;
 import org.tokenlab.quantize.FiniteScalarQuantizer;
 import org.tokenlab.quantize.LookupFreeQuantizer;
@@ -223,6 +225,24 @@ class GradientsSurviveCollectionTest {
                 NDArray logits = model.forward(new ParameterStore(scope, false), CausalLoss.inputsOf(sequences), null, true);
                 return CausalLoss.crossEntropy(logits, CausalLoss.targetsOf(sequences), 1);
             });
+        }
+    }
+
+    @Test
+    void reflectAndReplicatePaddingOfImagesAndVideos() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(10);
+            for (PaddingMode mode : List.of(PaddingMode.REFLECT, PaddingMode.REPLICATE)) {
+                NDArray image = m.randomNormal(new Shape(2, 3, 4, 5));
+                NDArray imageWeights = m.randomNormal(new Shape(2, 3, 7, 7));
+                // the backward pass of each gathered axis reads its indices
+                assertGradientsSurvive("Padding " + mode + " of images", m, List.of(image),
+                        scope -> Padding.pad(image, mode, 1, 2, 2, 0).mul(imageWeights).sum());
+                NDArray video = m.randomNormal(new Shape(1, 2, 3, 4, 4));
+                NDArray videoWeights = m.randomNormal(new Shape(1, 2, 5, 6, 6));
+                assertGradientsSurvive("Padding " + mode + " of videos", m, List.of(video),
+                        scope -> Padding.pad(video, mode, 2, 0, 1, 1, 1, 1).mul(videoWeights).sum());
+            }
         }
     }
 
