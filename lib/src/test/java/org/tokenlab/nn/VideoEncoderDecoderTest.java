@@ -10,7 +10,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tokenlab.train.Checkpoint;
 
 /** The VQGAN encoder and decoder built with {@code optSpatialRank(THREE)}: MAGVIT's 3D form. */
 class VideoEncoderDecoderTest {
@@ -82,5 +86,31 @@ class VideoEncoderDecoderTest {
         assertTrue(temporalIn2d.getMessage().contains("needs optSpatialRank(THREE)"), temporalIn2d.getMessage());
         IllegalArgumentException length = assertThrows(IllegalArgumentException.class, () -> encoder3d(true));
         assertTrue(length.getMessage().contains("(2 for 3 levels), got [true]"), length.getMessage());
+    }
+
+    @Test
+    void aCentrallyInflatedEncoderGivesTheTwoDimensionalFeaturesOfEveryFrameOfAStillClip(@TempDir Path dir) throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(3);
+            VqganEncoder flat = VqganEncoder.builder().setImageChannels(1).setLatentChannels(4).optBaseChannels(8)
+                    .optChannelMultipliers(1, 2, 2).optResidualBlocks(1).optGroups(4).optAttention(false).build();
+            flat.initialize(m, DataType.FLOAT32, new Shape(1, 1, 16, 16));
+            Path file = dir.resolve("encoder2d.ckpt");
+            Checkpoint.save(file, flat, Map.of("plan", "test"));
+            VqganEncoder video = encoder3d(false, false);   // time kept: every output frame has a 2D twin
+            video.initialize(m, DataType.FLOAT32, new Shape(1, 1, 3, 16, 16));
+            Checkpoint.load(file, video, m, Inflation.CENTRAL.remap());
+
+            NDArray frame = m.randomUniform(-1, 1, new Shape(1, 1, 16, 16));
+            NDArray still = frame.expandDims(2).repeat(2, 3);   // (1, 1, 3, 16, 16): one frame three times
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray expected = flat.forward(ps, new NDList(frame), false).singletonOrThrow();    // (1, 4, 4, 4)
+            NDArray features = video.forward(ps, new NDList(still), false).singletonOrThrow(); // (1, 4, 3, 4, 4)
+            assertEquals(new Shape(1, 4, 3, 4, 4), features.getShape());
+            for (int t = 0; t < 3; t++) {
+                float gap = features.get(":, :, " + t).sub(expected).abs().max().getFloat();
+                assertTrue(gap < 1e-4f, "frame " + t + " differs from the 2D features by " + gap);
+            }
+        }
     }
 }
