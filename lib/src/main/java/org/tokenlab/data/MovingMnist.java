@@ -128,10 +128,12 @@ public final class MovingMnist {
         return Checks.notNull(split, "split") == Split.TRAIN ? trainClips : testClips;
     }
 
+    /** The digits the clips are made of. */
     public DigitSet digits() {
         return digits;
     }
 
+    /** Digits in each clip. */
     public int digitsPerClip() {
         return digitsPerClip;
     }
@@ -146,6 +148,7 @@ public final class MovingMnist {
         return frameSide;
     }
 
+    /** The seed all clips derive from. */
     public long seed() {
         return seed;
     }
