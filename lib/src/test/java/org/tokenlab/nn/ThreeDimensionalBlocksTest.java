@@ -36,20 +36,13 @@ class ThreeDimensionalBlocksTest {
         return NDArrays.stack(copies, 2);
     }
 
-    /**
-     * Gives the initialized 3D block the 2D block's parameters: each 3D kernel is zero except its middle
-     * temporal slot, which holds the 2D kernel; biases and norm parameters are copied.
-     */
+    /** Gives the initialized 3D block the 2D block's parameters through {@link Inflation#CENTRAL}. */
     private static void inflate(Block from2d, Block to3d) {
         assertEquals(from2d.getParameters().keys(), to3d.getParameters().keys());
         for (String key : from2d.getParameters().keys()) {
-            NDArray source = from2d.getParameters().get(key).getArray();
             NDArray target = to3d.getParameters().get(key).getArray();
-            if (target.getShape().dimension() == 5) {
-                target.muli(0);
-                target.set(new NDIndex(":, :, " + target.getShape().get(2) / 2), source);
-            } else {
-                target.set(new NDIndex(":"), source);
+            try (NDArray inflated = Inflation.CENTRAL.inflate(from2d.getParameters().get(key).getArray(), target.getShape())) {
+                target.set(new NDIndex(":"), inflated);
             }
         }
     }
