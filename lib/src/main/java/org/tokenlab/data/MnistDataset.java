@@ -3,7 +3,6 @@ package org.tokenlab.data;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.dataset.BatchSampler;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
 import ai.djl.util.Progress;
@@ -81,10 +80,9 @@ public final class MnistDataset extends RandomAccessDataset {
     public void prepare(Progress progress) {}
 
     /** DJL-style builder: sampling is required, the digits and the split are optional. */
-    public static final class Builder extends BaseBuilder<Builder> {
+    public static final class Builder extends SplitDatasetBuilder<Builder> {
 
         private Mnist mnist;
-        private Split split = Split.TRAIN;
 
         private Builder() {}
 
@@ -92,18 +90,6 @@ public final class MnistDataset extends RandomAccessDataset {
         public Builder optMnist(Mnist mnist) {
             this.mnist = Checks.notNull(mnist, "mnist");
             return this;
-        }
-
-        /** Which split to serve; {@link Split#TRAIN} by default. */
-        public Builder optSplit(Split split) {
-            this.split = Checks.notNull(split, "split");
-            return this;
-        }
-
-        /** Batches of {@code batchSize} in an order drawn from {@code seed} (see {@link SeededRandomSampler}). */
-        public Builder setShuffledSampling(int batchSize, long seed) {
-            Checks.positive(batchSize, "batchSize");
-            return setSampling(new BatchSampler(new SeededRandomSampler(seed), batchSize));
         }
 
         @Override

@@ -3,7 +3,6 @@ package org.tokenlab.data;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.dataset.BatchSampler;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
 import ai.djl.util.Progress;
@@ -84,10 +83,9 @@ public final class MovingMnistDataset extends RandomAccessDataset {
     public void prepare(Progress progress) {}
 
     /** DJL-style builder: the generator and the sampling are required, the split is optional. */
-    public static final class Builder extends BaseBuilder<Builder> {
+    public static final class Builder extends SplitDatasetBuilder<Builder> {
 
         private MovingMnist movingMnist;
-        private Split split = Split.TRAIN;
 
         private Builder() {}
 
@@ -95,18 +93,6 @@ public final class MovingMnistDataset extends RandomAccessDataset {
         public Builder setMovingMnist(MovingMnist movingMnist) {
             this.movingMnist = Checks.notNull(movingMnist, "movingMnist");
             return this;
-        }
-
-        /** Which split to serve; {@link Split#TRAIN} by default. */
-        public Builder optSplit(Split split) {
-            this.split = Checks.notNull(split, "split");
-            return this;
-        }
-
-        /** Batches of {@code batchSize} in an order drawn from {@code seed} (see {@link SeededRandomSampler}). */
-        public Builder setShuffledSampling(int batchSize, long seed) {
-            Checks.positive(batchSize, "batchSize");
-            return setSampling(new BatchSampler(new SeededRandomSampler(seed), batchSize));
         }
 
         @Override
