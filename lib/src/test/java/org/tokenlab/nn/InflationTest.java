@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.tokenlab.nn.BlockRuns.clip;
+import static org.tokenlab.nn.BlockRuns.maxDifference;
+import static org.tokenlab.nn.BlockRuns.run;
+
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -14,7 +16,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.convolutional.Conv3d;
-import ai.djl.training.ParameterStore;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,26 +27,6 @@ class InflationTest {
 
     @TempDir
     Path dir;
-
-    private static NDArray run(Block block, NDArray x) {
-        if (!block.isInitialized()) {
-            block.initialize(x.getManager(), DataType.FLOAT32, x.getShape());
-        }
-        return block.forward(new ParameterStore(x.getManager(), false), new NDList(x), false).singletonOrThrow();
-    }
-
-    /** {@code frames} copies of images {@code (B, C, H, W)} as a clip {@code (B, C, T, H, W)}. */
-    private static NDArray clip(NDArray images, int frames) {
-        NDList copies = new NDList();
-        for (int t = 0; t < frames; t++) {
-            copies.add(images);
-        }
-        return NDArrays.stack(copies, 2);
-    }
-
-    private static float difference(NDArray a, NDArray b) {
-        return a.sub(b).abs().max().getFloat();
-    }
 
     /** A 3x3 Conv2d and a 3x3x3 Conv3d with the given padding, the 3D one inflated from the 2D one. */
     private static Block[] pair(NDManager m, Inflation inflation, int padding, Shape frameShape, int frames) {
@@ -75,7 +56,7 @@ class InflationTest {
             NDArray expected = run(conv[0], frame);                                // (2, 5, 6, 7)
             NDArray out = run(conv[1], clip(frame, 4));                            // (2, 5, 4, 6, 7)
             for (int t = 0; t < 4; t++) {                                          // border frames too: zero slots add 0
-                assertEquals(0f, difference(expected, out.get(new NDIndex(":, :, " + t))), 1e-5f, "frame " + t);
+                assertEquals(0f, maxDifference(expected, out.get(new NDIndex(":, :, " + t))), 1e-5f, "frame " + t);
             }
             NDArray kernel = conv[1].getParameters().get("weight").getArray();
             assertEquals(0f, kernel.get(new NDIndex(":, :, 0")).abs().sum().getFloat());
@@ -93,10 +74,10 @@ class InflationTest {
             NDArray expected = run(conv[0], frame);
             NDArray out = run(conv[1], clip(frame, 4));
             for (int t = 1; t < 3; t++) {                                          // kt equal slices / kt
-                assertEquals(0f, difference(expected, out.get(new NDIndex(":, :, " + t))), 1e-5f, "frame " + t);
+                assertEquals(0f, maxDifference(expected, out.get(new NDIndex(":, :, " + t))), 1e-5f, "frame " + t);
             }
             // at the first and last frame the zero time padding stands in for a third of the window
-            assertTrue(difference(expected, out.get(new NDIndex(":, :, 0"))) > 1e-3f);
+            assertTrue(maxDifference(expected, out.get(new NDIndex(":, :, 0"))) > 1e-3f);
         }
     }
 
@@ -110,7 +91,7 @@ class InflationTest {
             NDArray expected = run(conv[0], Padding.uniform(frame, PaddingMode.REFLECT, 1));      // (1, 5, 5, 5)
             NDArray out = run(conv[1], Padding.uniform(clip(frame, 4), PaddingMode.REFLECT, 1));  // (1, 5, 4, 5, 5)
             for (int t = 0; t < 4; t++) {
-                assertEquals(0f, difference(expected, out.get(new NDIndex(":, :, " + t))), 1e-5f, "frame " + t);
+                assertEquals(0f, maxDifference(expected, out.get(new NDIndex(":, :, " + t))), 1e-5f, "frame " + t);
             }
         }
     }
@@ -133,7 +114,7 @@ class InflationTest {
             NDArray out = run(video, clip(frame, 5));                              // (2, 8, 5, 6, 5)
             // GroupNorm over (C, T, H, W) of identical frames has the statistics of one frame
             for (int t = 0; t < 5; t++) {
-                assertEquals(0f, difference(expected, out.get(new NDIndex(":, :, " + t))), 1e-5f, "frame " + t);
+                assertEquals(0f, maxDifference(expected, out.get(new NDIndex(":, :, " + t))), 1e-5f, "frame " + t);
             }
         }
     }

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.tokenlab.nn.BlockRuns.clip;
+import static org.tokenlab.nn.BlockRuns.maxDifference;
+import static org.tokenlab.nn.BlockRuns.run;
+
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -22,20 +25,6 @@ import org.junit.jupiter.api.Test;
 /** The shared blocks in 3D ({@code (B, C, T, H, W)}), checked against their 2D forms and hand computations. */
 class ThreeDimensionalBlocksTest {
 
-    private static NDArray run(Block block, NDArray x) {
-        block.initialize(x.getManager(), DataType.FLOAT32, x.getShape());
-        return block.forward(new ParameterStore(x.getManager(), false), new NDList(x), false).singletonOrThrow();
-    }
-
-    /** {@code frames} copies of images {@code (B, C, H, W)} as a clip {@code (B, C, T, H, W)}. */
-    private static NDArray clip(NDArray images, int frames) {
-        NDList copies = new NDList();
-        for (int t = 0; t < frames; t++) {
-            copies.add(images);
-        }
-        return NDArrays.stack(copies, 2);
-    }
-
     /** Gives the initialized 3D block the 2D block's parameters through {@link Inflation#CENTRAL}. */
     private static void inflate(Block from2d, Block to3d) {
         assertEquals(from2d.getParameters().keys(), to3d.getParameters().keys());
@@ -45,10 +34,6 @@ class ThreeDimensionalBlocksTest {
                 target.set(new NDIndex(":"), inflated);
             }
         }
-    }
-
-    private static float maxDifference(NDArray a, NDArray b) {
-        return a.sub(b).abs().max().getFloat();
     }
 
     @Test
