@@ -12,7 +12,7 @@ public final class RecordText {
 
     /**
      * The components of {@code config} as {@code name -> String.valueOf(value)} in declaration order,
-     * int arrays written as {@code [1, 2, 2]}.
+     * int and boolean arrays written as {@code [1, 2, 2]} and {@code [false, true]}.
      */
     public static Map<String, String> components(Record config) {
         Checks.notNull(config, "config");
@@ -22,7 +22,8 @@ public final class RecordText {
                 java.lang.reflect.Method accessor = c.getAccessor();
                 accessor.setAccessible(true); // a record declared in a cell or a test is not public
                 Object v = accessor.invoke(config);
-                out.put(c.getName(), v instanceof int[] a ? Arrays.toString(a) : String.valueOf(v));
+                out.put(c.getName(), v instanceof int[] a ? Arrays.toString(a)
+                        : v instanceof boolean[] flags ? Arrays.toString(flags) : String.valueOf(v));
             } catch (ReflectiveOperationException | RuntimeException e) {
                 throw new IllegalStateException("cannot read " + c.getName() + " of " + config, e);
             }

@@ -1,6 +1,7 @@
 package org.tokenlab.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import java.util.List;
@@ -49,7 +50,8 @@ public final class PerceptualLoss {
 
     /**
      * The loss {@code ()} between {@code reconstruction} and {@code target}, both {@code (B, C, H, W)}
-     * of the same shape. Gradients flow into the reconstruction; the target's features are detached.
+     * of the same shape, or both clips {@code (B, C, T, H, W)}, compared frame by frame (the mean over
+     * every frame's loss, as MAGVIT applies its 2D perceptual loss to videos). Gradients flow into the reconstruction; the target's features are detached.
      * Owned by the reconstruction's manager.
      */
     public NDArray loss(NDArray reconstruction, NDArray target) {
@@ -60,6 +62,9 @@ public final class PerceptualLoss {
     /** The loss of each layer {@code (L)}, shallow to deep; {@link #loss} is their mean. */
     public NDArray perLayer(NDArray reconstruction, NDArray target) {
         check(reconstruction, target);
+        if (reconstruction.getShape().dimension() == 5) { // clips: every frame is an image
+            return perLayer(frames(reconstruction), frames(target));
+        }
         List<NDArray> x = network.features(reconstruction);
         List<NDArray> y = network.features(target);
         checkFeatures(x, y);
@@ -72,6 +77,12 @@ public final class PerceptualLoss {
         return NDArrays.concat(new NDList(layers)); // (L)
     }
 
+    /** Clips {@code (B, C, T, H, W)} as the images {@code (B*T, C, H, W)} of their frames. */
+    private static NDArray frames(NDArray clips) {
+        Shape s = clips.getShape();
+        return clips.transpose(0, 2, 1, 3, 4).reshape(s.get(0) * s.get(2), s.get(1), s.get(3), s.get(4));
+    }
+
     /** Each position's channel vector (axis 1) divided by {@code sqrt(|x|^2 + EPSILON)}. */
     static NDArray normalizeChannels(NDArray features) {
         NDArray norm = features.square().sum(new int[] {1}, true).add(Scalars.of(features, EPSILON)).sqrt();
@@ -79,8 +90,9 @@ public final class PerceptualLoss {
     }
 
     private static void check(NDArray reconstruction, NDArray target) {
-        Checks.rank(reconstruction, "PerceptualLoss reconstruction (B, C, H, W)", 4);
-        Checks.rank(target, "PerceptualLoss target (B, C, H, W)", 4);
+        int rank = reconstruction.getShape().dimension();
+        Checks.require(rank == 4 || rank == 5, "PerceptualLoss expects images (B, C, H, W) or clips (B, C, T, H, W), "
+                + "got reconstruction of shape %s", Checks.describe(reconstruction.getShape()));
         Checks.require(reconstruction.getShape().equals(target.getShape()),
                 "PerceptualLoss expects reconstruction and target of the same shape, got %s and %s",
                 Checks.describe(reconstruction.getShape()), Checks.describe(target.getShape()));

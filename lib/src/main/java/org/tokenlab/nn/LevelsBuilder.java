@@ -10,7 +10,9 @@ package org.tokenlab.nn;
  * <p>With {@code optSpatialRank(SpatialRank.THREE)} the same architecture works on videos
  * {@code (B, C, T, H, W)} with 3x3x3 convolutions (the 3D VQGAN of MAGVIT, Yu et al. 2023,
  * arXiv 2212.05199); {@code optTemporalDownsampling} says which levels also halve time (none by
- * default). Self-attention is 2D only: turn it off for 3D (MAGVIT's 3D tokenizer has none either).
+ * default). In 3D, self-attention (when on) attends within each frame ({@link SelfAttention2d} frame
+ * by frame), as a 3D model inflated from a 2D VQGAN with attention needs; MAGVIT's own 3D tokenizer
+ * has none, so its configuration turns it off.
  *
  * @param <B> the concrete builder, returned by every setter
  */
@@ -104,8 +106,6 @@ public abstract class LevelsBuilder<B extends LevelsBuilder<B>> {
         ChannelSchedule.check(owner, imageChannels, latentChannels, baseChannels, multipliers, residualBlocks, groups,
                 dropout);
         org.tokenlab.internal.Checks.require(rank != null, "%s optSpatialRank needs SpatialRank.TWO or THREE, got null", owner);
-        org.tokenlab.internal.Checks.require(rank == SpatialRank.TWO || !attention,
-                "%s has 2D self-attention only; with optSpatialRank(THREE) set optAttention(false)", owner);
         org.tokenlab.internal.Checks.require(temporalDownsampling == null
                         || rank == SpatialRank.THREE && temporalDownsampling.length == multipliers.length - 1,
                 "%s optTemporalDownsampling needs optSpatialRank(THREE) and one flag per downsampling step "

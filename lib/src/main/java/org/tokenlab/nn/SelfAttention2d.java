@@ -18,7 +18,10 @@ import org.tokenlab.internal.Checks;
  * {@code q, k, v}; each position attends to every position with weights
  * {@code softmax(q . k / sqrt(C))}; a 1x1 output projection and {@code x + out}.
  *
- * <p>Input and output {@code (B, C, H, W)}. The attention matrix is {@code (B, HW, HW)}, so use it
+ * <p>Input and output {@code (B, C, H, W)}; a clip of feature maps {@code (B, C, T, H, W)} is
+ * attended frame by frame (each frame's positions attend to that frame only), which is exactly the
+ * 2D block applied to every frame: what a 3D model inflated from a 2D VQGAN needs to reproduce the
+ * 2D features (MAGVIT's own 3D tokenizer has no attention). The attention matrix is {@code (B, HW, HW)}, so use it
  * at low resolutions (VQGAN: 16x16). Without the residual it is permutation-equivariant over the
  * positions: shuffling the pixels shuffles the output the same way.
  *
@@ -55,9 +58,21 @@ public final class SelfAttention2d extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
+        NDArray input = inputs.singletonOrThrow();
+        checkInput(input.getShape());
+        if (input.getShape().dimension() == 5) {                     // (B, C, T, H, W): each frame on its own
+            Shape v = input.getShape();
+            NDArray frames = input.transpose(0, 2, 1, 3, 4).reshape(v.get(0) * v.get(2), v.get(1), v.get(3), v.get(4));
+            NDArray out = attend(ps, frames, training);               // (B*T, C, H, W)
+            return new NDList(out.reshape(v.get(0), v.get(2), v.get(1), v.get(3), v.get(4)).transpose(0, 2, 1, 3, 4));
+        }
+        return new NDList(attend(ps, input, training));
+    }
+
+    /** Attention over the positions of {@code x (B, C, H, W)}, plus {@code x}. */
+    private NDArray attend(ParameterStore ps, NDArray x, boolean training) {
         Shape s = x.getShape();
-        checkInput(s);
+        NDList inputs = new NDList(x);
         long b = s.get(0);
         long positions = s.get(2) * s.get(3);
         NDList h = norm.forward(ps, inputs, training);
@@ -73,7 +88,7 @@ public final class SelfAttention2d extends AbstractBlock {
         NDArray weights = scores.softmax(2);                                                          // rows sum to 1
         NDArray attended = v.matMul(weights.transpose(0, 2, 1)).reshape(s);                            // (B, C, H, W)
         NDArray out = projection.forward(ps, new NDList(attended), training).singletonOrThrow();
-        return new NDList(recording ? x.add(out) : out.addi(x));
+        return recording ? x.add(out) : out.addi(x);
     }
 
     @Override
@@ -85,15 +100,18 @@ public final class SelfAttention2d extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape s = inputShapes[0];
         checkInput(s);
+        if (s.dimension() == 5) {
+            s = new Shape(s.get(0) * s.get(2), s.get(1), s.get(3), s.get(4));
+        }
         for (Block block : new Block[] {norm, query, key, value, projection}) {
             block.initialize(manager, dataType, s);
         }
     }
 
     private void checkInput(Shape s) {
-        Checks.require(s.dimension() == 4 && s.get(1) == channels,
-                "SelfAttention2d(%d channels) expects feature maps (B, %d, H, W), got %s",
-                channels, channels, Checks.describe(s));
+        Checks.require((s.dimension() == 4 || s.dimension() == 5) && s.get(1) == channels,
+                "SelfAttention2d(%d channels) expects feature maps (B, %d, H, W) or clips of them (B, %d, T, H, W), got %s",
+                channels, channels, channels, Checks.describe(s));
     }
 
     /** Builder: {@code setChannels} is required. */

@@ -29,16 +29,20 @@ import org.tokenlab.internal.Scalars;
 import org.tokenlab.loss.AdaptiveGanWeight;
 import org.tokenlab.loss.DiscriminatorWarmup;
 import org.tokenlab.loss.GanLosses;
+import org.tokenlab.loss.LeCam;
 import org.tokenlab.loss.PerceptualLoss;
 import org.tokenlab.loss.ReconstructionLoss;
 import org.tokenlab.tokenizer.TokenizerOutput;
-import org.tokenlab.tokenizer.VqganTokenizer;
+import org.tokenlab.tokenizer.QuantizedAutoencoder;
 
 /**
- * The VQGAN training step with two optimizers: the tokenizer (generator) minimizes L1 + perceptual +
+ * The VQGAN training step with two optimizers, for any {@link QuantizedAutoencoder}: the 2D VQGAN on
+ * images {@code (B, C, H, W)} and MAGVIT's 3D tokenizer on clips {@code (B, C, T, H, W)} (the
+ * perceptual loss then compares frame by frame). The tokenizer (generator) minimizes L1 + perceptual +
  * quantizer loss + {@code lambda * warmup(step) * GAN loss}, where lambda is the adaptive weight (ratio of
  * gradient norms at the decoder's last layer, recomputed every {@code adaptiveEvery} steps); the
- * discriminator minimizes its GAN loss on real images and on detached reconstructions. Before the
+ * discriminator minimizes its GAN loss on real images and on detached reconstructions, plus
+ * {@code lecamWeight * LeCam} when {@link Settings#lecamWeight()} is above 0 (MAGVIT). Before the
  * warm-up step neither the GAN term nor the discriminator trains.
  *
  * <p>Each step runs in its own sub-manager; a loss that is NaN or infinite stops training with the
@@ -62,6 +66,7 @@ public final class GanTrainer implements AutoCloseable {
      *    ...>     .optWarmup(DiscriminatorWarmup.startingAt(1201).withFactor(0.1).withRampSteps(100))
      *    ...>     .optPerceptualWeight(1.0)
      *    ...>     .optAdaptiveEvery(10)
+     *    ...>     .optLeCam(0.001)
      *    ...>     .build();
      * }</pre>
      *
@@ -69,8 +74,10 @@ public final class GanTrainer implements AutoCloseable {
      * @param warmup when the GAN term and the discriminator start, and the GAN factor after that
      * @param perceptualWeight weight of the perceptual loss (ignored without a perceptual network)
      * @param adaptiveEvery recompute the adaptive weight every this many steps (it costs one extra backward pass)
+     * @param lecamWeight weight of the {@link LeCam} regularizer in the discriminator's loss (0: off; MAGVIT 0.001)
      */
-    public record Settings(GanLosses gan, DiscriminatorWarmup warmup, double perceptualWeight, int adaptiveEvery) {
+    public record Settings(GanLosses gan, DiscriminatorWarmup warmup, double perceptualWeight, int adaptiveEvery,
+            double lecamWeight) {
 
         public Settings {
             Checks.require(gan != null, "GanTrainer.Settings gan must not be null; use GanLosses.HINGE (the default) "
@@ -82,9 +89,16 @@ public final class GanTrainer implements AutoCloseable {
                     + "turns the perceptual loss off", perceptualWeight);
             Checks.require(adaptiveEvery >= 1, "GanTrainer.Settings adaptiveEvery must be at least 1, got %d; "
                     + "1 re-estimates the adaptive GAN weight at every step, 10 every tenth", adaptiveEvery);
+            Checks.require(Double.isFinite(lecamWeight) && lecamWeight >= 0, "GanTrainer.Settings lecamWeight must be a "
+                    + "finite number >= 0, got %s; MAGVIT uses 0.001, and 0 turns LeCam off", lecamWeight);
         }
 
-        /** Hinge loss, discriminator from step 500 with factor 1, perceptual weight 1, lambda every 10 steps. */
+        /** The settings without LeCam regularization, as VQGAN trains. */
+        public Settings(GanLosses gan, DiscriminatorWarmup warmup, double perceptualWeight, int adaptiveEvery) {
+            this(gan, warmup, perceptualWeight, adaptiveEvery, 0);
+        }
+
+        /** Hinge loss, discriminator from step 500 with factor 1, perceptual weight 1, lambda every 10 steps, no LeCam. */
         public static Settings defaults() {
             return builder().build();
         }
@@ -100,6 +114,7 @@ public final class GanTrainer implements AutoCloseable {
             private DiscriminatorWarmup warmup = DiscriminatorWarmup.startingAt(500);
             private double perceptualWeight = 1.0;
             private int adaptiveEvery = 10;
+            private double lecamWeight;
 
             private Builder() {}
 
@@ -128,17 +143,26 @@ public final class GanTrainer implements AutoCloseable {
             }
 
             /**
+             * Adds {@code weight * LeCam} to the discriminator's loss (default 0: off). MAGVIT trains its 3D
+             * tokenizer with weight 0.001 and anchors that decay by 0.999 (Tseng et al. 2021).
+             */
+            public Builder optLeCam(double weight) {
+                this.lecamWeight = weight;
+                return this;
+            }
+
+            /**
              * The settings.
              *
              * @throws IllegalArgumentException naming the setting that is out of range
              */
             public Settings build() {
-                return new Settings(gan, warmup, perceptualWeight, adaptiveEvery);
+                return new Settings(gan, warmup, perceptualWeight, adaptiveEvery, lecamWeight);
             }
         }
     }
 
-    private final VqganTokenizer generator;
+    private final QuantizedAutoencoder generator;
     private final Model generatorModel;
     private final Model discriminatorModel;
     private final Trainer g;
@@ -147,11 +171,12 @@ public final class GanTrainer implements AutoCloseable {
     private final Optimizer discriminatorOptimizer;
     private final PerceptualLoss perceptual;
     private final Settings settings;
+    private final LeCam lecam = new LeCam();
     private double lambda = Double.NaN;
     private long steps;
 
-    /** Initializes both blocks for images of {@code imageShape} {@code (B, C, H, W)}. */
-    public GanTrainer(VqganTokenizer generator, Block discriminator, Optimizer generatorOptimizer,
+    /** Initializes both blocks for batches of {@code imageShape}: images {@code (B, C, H, W)} or clips {@code (B, C, T, H, W)}. */
+    public GanTrainer(QuantizedAutoencoder generator, Block discriminator, Optimizer generatorOptimizer,
             Optimizer discriminatorOptimizer, Shape imageShape, PerceptualLoss perceptual, Settings settings) {
         this.generator = Checks.notNull(generator, "generator");
         EngineCheck.ensure(); // convolutions checked (and oneDNN routed around where wrong) before training
@@ -172,9 +197,10 @@ public final class GanTrainer implements AutoCloseable {
     }
 
     /**
-     * One step of both players on {@code images} {@code (B, C, H, W)} in [-1, 1]. Returns the step's
-     * metrics: {@code reconstruction}, {@code perceptual}, {@code quantizer}, {@code generator_gan},
-     * {@code lambda}, {@code discriminator} (NaN where not computed yet).
+     * One step of both players on {@code images} {@code (B, C, H, W)} (or clips {@code (B, C, T, H, W)})
+     * in [-1, 1]. Returns the step's metrics: {@code reconstruction}, {@code perceptual},
+     * {@code quantizer}, {@code generator_gan}, {@code lambda}, {@code discriminator} (NaN where not
+     * computed yet), and {@code lecam} on adversarial steps when LeCam is on.
      */
     public Map<String, Double> step(NDArray images) {
         try {
@@ -229,8 +255,15 @@ public final class GanTrainer implements AutoCloseable {
             if (adversarial) {
                 try (GradientCollector gc = d.newGradientCollector()) {
                     Autograd.zeroGradients(discriminatorModel.getBlock()); // the generator's backward also reached them
-                    NDArray dLoss = settings.gan().discriminatorLoss(discriminate(images),
-                            discriminate(reconstruction.stopGradient()));
+                    NDArray real = discriminate(images);
+                    NDArray fake = discriminate(reconstruction.stopGradient());
+                    NDArray dLoss = settings.gan().discriminatorLoss(real, fake);
+                    if (settings.lecamWeight() > 0) {
+                        lecam.update(real, fake);
+                        NDArray regularizer = lecam.loss(real, fake);
+                        metrics.put("lecam", (double) regularizer.getFloat());
+                        dLoss = dLoss.add(regularizer.mul(Scalars.of(regularizer, settings.lecamWeight())));
+                    }
                     metrics.put("discriminator", (double) dLoss.getFloat());
                     requireFinite(step, "discriminator", dLoss.getFloat(), metrics);
                     gc.backward(dLoss);
@@ -309,7 +342,7 @@ public final class GanTrainer implements AutoCloseable {
      * players' parameters, the state of their {@link org.tokenlab.Resumable} parts (the quantizer's
      * annealing step, dead-code window, random generators), both optimizers' state, the step count
      * and the adaptive weight. The configuration stored is the generator's
-     * ({@link VqganTokenizer#configuration()}) and the discriminator's class. {@link #resume} continues
+     * ({@link QuantizedAutoencoder#configuration()}) and the discriminator's class. {@link #resume} continues
      * from it exactly.
      */
     public void save(Path file) throws IOException {
@@ -333,6 +366,7 @@ public final class GanTrainer implements AutoCloseable {
             OptimizerState.save(discriminatorOptimizer, discriminatorModel.getBlock(),
                     state.child("optimizer").child("discriminator"), scope);
             state.putLong("steps", steps).putDouble("lambda", lambda);
+            lecam.saveState(state.child("lecam"));
             Checkpoint.write(file, configuration(), state);
         }
     }
@@ -367,6 +401,9 @@ public final class GanTrainer implements AutoCloseable {
                     state.child("optimizer").child("discriminator"));
             steps = state.getLong("steps");
             lambda = state.getDouble("lambda");
+            if (state.child("lecam").has("updates")) { // runs saved before LeCam was part of the trainer have none
+                lecam.loadState(state.child("lecam"));
+            }
             others.forEach((name, r) -> r.loadState(state.child("others").child(name)));
         }
     }
@@ -392,6 +429,11 @@ public final class GanTrainer implements AutoCloseable {
     /** Steps taken. */
     public long steps() {
         return steps;
+    }
+
+    /** The LeCam anchors (they move only when {@link Settings#lecamWeight()} is above 0). */
+    public LeCam lecam() {
+        return lecam;
     }
 
     /** The adaptive GAN weight last computed (NaN before the discriminator starts). */

@@ -57,6 +57,23 @@ class PerceptualLossTest {
     }
 
     @Test
+    void clipsAreComparedFrameByFrame() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            PerceptualLoss loss = new PerceptualLoss(PIXELS);
+            NDArray a = m.randomUniform(-1, 1, new Shape(2, 1, 3, 4, 4));
+            NDArray b = m.randomUniform(-1, 1, new Shape(2, 1, 3, 4, 4));
+            double sum = 0;
+            for (int clip = 0; clip < 2; clip++) {
+                for (int t = 0; t < 3; t++) {
+                    String frame = clip + ", :, " + t;
+                    sum += loss.loss(a.get(frame).expandDims(0), b.get(frame).expandDims(0)).getFloat();
+                }
+            }
+            assertEquals(sum / 6, loss.loss(a, b).getFloat(), 1e-6, "the mean of the six frames' losses");
+        }
+    }
+
+    @Test
     void badInputsAreExplained() {
         try (NDManager m = NDManager.newBaseManager()) {
             PerceptualLoss loss = new PerceptualLoss(PIXELS);
@@ -64,7 +81,7 @@ class PerceptualLossTest {
                     () -> loss.loss(m.zeros(new Shape(1, 1, 4, 4)), m.zeros(new Shape(1, 1, 4, 5))));
             assertTrue(e.getMessage().contains("(1, 1, 4, 5)"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> loss.loss(m.zeros(new Shape(4, 4)), m.zeros(new Shape(4, 4))));
-            assertTrue(e.getMessage().contains("rank 4"), e.getMessage());
+            assertTrue(e.getMessage().contains("(B, C, T, H, W)") && e.getMessage().contains("(4, 4)"), e.getMessage());
             PerceptualLoss empty = new PerceptualLoss(images -> List.of());
             assertThrows(IllegalArgumentException.class, () -> empty.loss(m.zeros(new Shape(1, 1, 4, 4)), m.zeros(new Shape(1, 1, 4, 4))));
             assertThrows(IllegalArgumentException.class, () -> new PerceptualLoss(null));
