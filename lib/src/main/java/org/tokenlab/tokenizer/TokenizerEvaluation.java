@@ -1,6 +1,7 @@
 package org.tokenlab.tokenizer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +24,7 @@ import org.tokenlab.metrics.Ssim;
  * TokenizerEvaluation: 1000 images, PSNR 21.43 dB, SSIM 0.912, 212 of 256 codes used (82.8%), perplexity 150.3
  * }</pre>
  *
- * @param images the number of images evaluated
+ * @param images the number of images (or clips) evaluated
  * @param psnr mean PSNR in dB
  * @param ssim mean SSIM
  * @param usage codebook statistics of all their tokens
@@ -32,7 +33,8 @@ public record TokenizerEvaluation(int images, double psnr, double ssim, Codebook
 
     /**
      * Evaluates {@code tokenizer} on {@code images (N, C, H, W)} in [-1, 1], {@code batchSize} images
-     * at a time, without recording an autograd graph.
+     * at a time, without recording an autograd graph. Clips {@code (N, C, T, H, W)} are scored frame
+     * by frame: PSNR and SSIM are then means over all {@code N*T} frames, as video tokenizers report them.
      */
     public static TokenizerEvaluation of(VisualTokenizer tokenizer, NDArray images, int batchSize) {
         try (Autograd.Paused paused = Autograd.pause()) {
@@ -42,22 +44,35 @@ public record TokenizerEvaluation(int images, double psnr, double ssim, Codebook
 
     private static TokenizerEvaluation evaluate(VisualTokenizer tokenizer, NDArray images, int batchSize) {
         Checks.notNull(tokenizer, "tokenizer");
-        Checks.rank(images, "TokenizerEvaluation images (N, C, H, W)", 4);
+        int rank = images.getShape().dimension();
+        Checks.require(rank == 4 || rank == 5, "TokenizerEvaluation expects images (N, C, H, W) or clips (N, C, T, H, W), "
+                + "got shape %s", Checks.describe(images.getShape()));
         Checks.positive(batchSize, "batchSize");
         long n = images.getShape().get(0);
         Checks.require(n > 0, "TokenizerEvaluation needs at least one image, got shape %s", Checks.describe(images.getShape()));
+        long frames = rank == 5 ? images.getShape().get(2) : 1;
         double[] sums = new double[2]; // PSNR, SSIM
         List<long[]> ids = new ArrayList<>();
         Slices.forEach(images, batchSize, batch -> {
             NDArray tokens = tokenizer.encode(batch);
-            NDArray reconstruction = tokenizer.decode(tokens);
-            sums[0] += Arrays.stream(Psnr.perImage(reconstruction, batch)).sum();
-            sums[1] += Arrays.stream(Ssim.perImage(reconstruction, batch)).sum();
+            NDArray reconstruction = asFrames(tokenizer.decode(tokens));
+            NDArray real = asFrames(batch);
+            sums[0] += Arrays.stream(Psnr.perImage(reconstruction, real)).sum();
+            sums[1] += Arrays.stream(Ssim.perImage(reconstruction, real)).sum();
             ids.add(HostValues.longs(tokens));
         });
         long[] all = ids.stream().flatMapToLong(Arrays::stream).toArray();
         CodebookUsage usage = CodebookUsage.of(all, tokenizer.quantizer().codebookSize());
-        return new TokenizerEvaluation(Math.toIntExact(n), sums[0] / n, sums[1] / n, usage);
+        return new TokenizerEvaluation(Math.toIntExact(n), sums[0] / (n * frames), sums[1] / (n * frames), usage);
+    }
+
+    /** Clips {@code (N, C, T, H, W)} as their frames {@code (N*T, C, H, W)}; images as they are. */
+    private static NDArray asFrames(NDArray x) {
+        Shape s = x.getShape();
+        if (s.dimension() == 4) {
+            return x;
+        }
+        return x.transpose(0, 2, 1, 3, 4).reshape(s.get(0) * s.get(2), s.get(1), s.get(3), s.get(4));
     }
 
     @Override

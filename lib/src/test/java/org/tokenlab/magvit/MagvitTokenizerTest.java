@@ -16,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tokenlab.nn.Inflation;
 import org.tokenlab.quantize.ResidualQuantizer;
 import org.tokenlab.quantize.VectorQuantizer;
+import org.tokenlab.metrics.Psnr;
+import org.tokenlab.tokenizer.TokenizerEvaluation;
 import org.tokenlab.tokenizer.TokenizerOutput;
 import org.tokenlab.tokenizer.VqganConfig;
 import org.tokenlab.tokenizer.VqganTokenizer;
@@ -49,6 +51,28 @@ class MagvitTokenizerTest {
             assertTrue(gap < 1e-4f, "decode(encode(x)) differs from the forward's reconstruction by " + gap);
             assertEquals(2, t.downsamplingFactor());
             assertEquals(2, t.temporalFactor());
+        }
+    }
+
+    @Test
+    void clipsAreEvaluatedFrameByFrame() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            m.getEngine().setRandomSeed(2);
+            MagvitTokenizer t = MagvitTokenizer.of(small(), vq());
+            t.initialize(m, DataType.FLOAT32, new Shape(1, 1, 4, 16, 16));
+            NDArray clips = m.randomUniform(-1, 1, new Shape(3, 1, 4, 16, 16));
+            NDArray reconstruction = t.decode(t.encode(clips));
+            double sum = 0;
+            for (int clip = 0; clip < 3; clip++) {
+                for (int f = 0; f < 4; f++) {
+                    String frame = clip + ", :, " + f;
+                    sum += Psnr.of(reconstruction.get(frame).expandDims(0), clips.get(frame).expandDims(0));
+                }
+            }
+            TokenizerEvaluation evaluation = TokenizerEvaluation.of(t, clips, 2);
+            assertEquals(sum / 12, evaluation.psnr(), 1e-4, "the mean PSNR of the 12 frames");
+            assertEquals(3, evaluation.images());
+            assertEquals(3 * 2 * 8 * 8, evaluation.usage().tokens());
         }
     }
 
