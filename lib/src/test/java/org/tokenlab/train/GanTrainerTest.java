@@ -226,6 +226,10 @@ class GanTrainerTest {
         IllegalArgumentException warmup = assertThrows(IllegalArgumentException.class,
                 () -> GanTrainer.Settings.builder().optWarmup(null).build());
         assertTrue(warmup.getMessage().contains("DiscriminatorWarmup.startingAt"), warmup.getMessage());
+        IllegalArgumentException lecam = assertThrows(IllegalArgumentException.class,
+                () -> GanTrainer.Settings.builder().optLeCam(-0.001).build());
+        assertTrue(lecam.getMessage().contains("lecamWeight") && lecam.getMessage().contains("MAGVIT uses 0.001"),
+                lecam.getMessage());
     }
 
     @Test
@@ -238,9 +242,11 @@ class GanTrainerTest {
                 .optWarmup(DiscriminatorWarmup.startingAt(1201).withFactor(0.1).withRampSteps(100))
                 .optPerceptualWeight(0.5)
                 .optAdaptiveEvery(5)
+                .optLeCam(0.001)
                 .build();
-        assertEquals(new GanTrainer.Settings(GanLosses.NON_SATURATING, new DiscriminatorWarmup(1201, 0.1, 100), 0.5, 5),
-                recipe);
+        assertEquals(new GanTrainer.Settings(GanLosses.NON_SATURATING, new DiscriminatorWarmup(1201, 0.1, 100), 0.5, 5,
+                0.001), recipe);
+        assertEquals(0, GanTrainer.Settings.defaults().lecamWeight(), "VQGAN trains without LeCam");
     }
 
     @Test
