@@ -2,7 +2,8 @@
  * Losses and loss networks for training visual tokenizers the VQGAN way: reconstruction
  * ({@link org.tokenlab.loss.ReconstructionLoss}), perceptual ({@link org.tokenlab.loss.PerceptualLoss}
  * over a pluggable {@link org.tokenlab.loss.FeatureNetwork}: a user's TorchScript network or the small
- * {@link org.tokenlab.loss.DigitClassifier}), adversarial ({@link org.tokenlab.loss.PatchDiscriminator},
+ * {@link org.tokenlab.loss.DigitClassifier}), adversarial ({@link org.tokenlab.loss.PatchDiscriminator} for
+ * VQGAN, {@link org.tokenlab.loss.StyleGanDiscriminator} for MAGVIT's images and videos,
  * {@link org.tokenlab.loss.GanLosses}), the adaptive GAN weight of VQGAN
  * ({@link org.tokenlab.loss.AdaptiveGanWeight}), the discriminator warm-up
  * ({@link org.tokenlab.loss.DiscriminatorWarmup}) and MAGVIT's LeCam regularization

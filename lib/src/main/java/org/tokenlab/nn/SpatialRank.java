@@ -94,13 +94,24 @@ public enum SpatialRank {
      * ({@code (H, W)} or {@code (T, H, W)}). Parameters {@code weight} and {@code bias}, as DJL's.
      */
     public Convolution convolution(int filters, Shape kernel, Shape stride, Shape padding) {
+        return convolution(filters, kernel, stride, padding, true);
+    }
+
+    /**
+     * {@link #convolution(int, Shape, Shape, Shape)} with or without a bias; without one the block
+     * has the parameter {@code weight} only (e.g. the 1x1 shortcut of a residual block, whose sum
+     * with a biased branch needs no second bias).
+     */
+    public Convolution convolution(int filters, Shape kernel, Shape stride, Shape padding, boolean bias) {
         requireAxes(kernel, "kernel");
         requireAxes(stride, "stride");
         requireAxes(padding, "padding");
         if (this == TWO) {
-            return Conv2d.builder().setFilters(filters).setKernelShape(kernel).optStride(stride).optPadding(padding).build();
+            return Conv2d.builder().setFilters(filters).setKernelShape(kernel).optStride(stride).optPadding(padding)
+                    .optBias(bias).build();
         }
-        return Conv3d.builder().setFilters(filters).setKernelShape(kernel).optStride(stride).optPadding(padding).build();
+        return Conv3d.builder().setFilters(filters).setKernelShape(kernel).optStride(stride).optPadding(padding)
+                .optBias(bias).build();
     }
 
     /**

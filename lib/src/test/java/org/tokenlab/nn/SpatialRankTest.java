@@ -47,6 +47,15 @@ class SpatialRankTest {
     }
 
     @Test
+    void aConvolutionWithoutBiasHasOnlyAWeight() {
+        Block conv = SpatialRank.THREE.convolution(4, new Shape(1, 1, 1), new Shape(1, 1, 1), new Shape(0, 0, 0), false);
+        try (NDManager m = NDManager.newBaseManager()) {
+            conv.initialize(m, DataType.FLOAT32, new Shape(2, 3, 4, 4, 4));
+            assertEquals(java.util.List.of("weight"), conv.getParameters().keys());
+        }
+    }
+
+    @Test
     void refusesShapesOfTheWrongRank() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SpatialRank.THREE.convolution(4, new Shape(3, 3), new Shape(1, 1, 1), new Shape(1, 1, 1)));
