@@ -28,7 +28,7 @@ import org.tokenlab.internal.Checks;
  * <pre>{@code
  * jshell> LeCam lecam = new LeCam();
  * jshell> lecam.update(dReal, dFake);
- * jshell> NDArray dLoss = GanLosses.HINGE.discriminatorLoss(dReal, dFake).add(lecam.loss(dReal, dFake).mul(0.001));
+ * jshell> NDArray dLoss = GanLosses.HINGE.discriminatorLoss(dReal, dFake).add(lecam.loss(dReal, dFake).mul(0.001f))   // a float, so the loss stays float32;
  * }</pre>
  */
 public final class LeCam implements Resumable {

@@ -39,7 +39,7 @@ class MagvitTrainingTest {
     void clipsTrainWithTheDiscriminatorAndLeCamOnceTheWarmUpEnds() {
         try (NDManager m = NDManager.newBaseManager()) {
             m.getEngine().setRandomSeed(5);
-            NDArray clips = m.randomUniform(-1, 1, CLIPS).sign().mul(0.8f);
+            NDArray clips = m.create(new float[] {0.6f, -0.4f}).reshape(2, 1, 1, 1, 1).broadcast(CLIPS);   // one grey per clip
             try (GanTrainer t = trainer(3, 3e-3f)) {
                 Map<String, Double> first = t.step(clips);
                 assertFalse(first.containsKey("lecam"), "no LeCam before the discriminator starts: " + first);
@@ -50,11 +50,11 @@ class MagvitTrainingTest {
                 assertTrue(third.containsKey("lecam") && third.get("lecam") >= 0, third.toString());
                 assertFalse(Double.isNaN(third.get("discriminator")), third.toString());
                 assertEquals(1, t.lecam().updates());
-                for (int i = 0; i < 12; i++) {
+                for (int i = 0; i < 6; i++) {
                     t.step(clips);
                 }
                 double last = t.step(clips).get("reconstruction");
-                assertTrue(last < 0.8 * reconstruction, "L1 " + reconstruction + " -> " + last);
+                assertTrue(last < 0.5 * reconstruction, "L1 " + reconstruction + " -> " + last);
             }
         }
     }
