@@ -2,7 +2,11 @@
 """PyTorch twins of the models that `./tokenlab bench compare` times, and a worker that times them.
 
 Each model mirrors its Java counterpart layer for layer (org.tokenlab.nn and the small networks in
-org.tokenlab.bench.compare): same shapes, same parameter count, same loss, Adam with lr 1e-3.
+org.tokenlab.bench.compare): same shapes, same parameter count, same loss, Adam with lr 1e-3. The
+VQGAN blocks take a number of spatial axes, as the Java blocks take a SpatialRank: 2 for VQGAN on
+images (B, C, H, W), 3 for MAGVIT's 3D tokenizer on clips (B, C, T, H, W) (Conv3d 3x3x3, time halved
+only at the steps MagvitConfig.defaults() says), and a padding mode: zeros as VQGAN, or reflection as
+MAGVIT, on every same-size convolution and on the pad before each strided one.
 
 The Java driver starts this file with /usr/bin/python3 and talks to it one line at a time:
 
@@ -14,7 +18,7 @@ The Java driver starts this file with /usr/bin/python3 and talks to it one line 
     quit
 
 Anything that fails answers `error MESSAGE` on one line. Run it by hand with `--selftest [THREADS]`
-(default 2) to time every model briefly.
+(default 2) to time every model briefly (the MAGVIT rows take seconds a step: minutes in all).
 """
 
 import sys
@@ -25,9 +29,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # the VQGAN of VqganConfig.defaults(): widths 32, 64, 64, one residual block per level, attention
-# at the lowest level, 8 groups, latent 64; VectorQuantizer with 256 codes of dimension 16
+# at the lowest level, 8 groups, latent 64; VectorQuantizer with 256 codes of dimension 16.
+# MagvitConfig.defaults() is the same plan in 3D without attention, time halved at the second
+# down-sampling step only (TEMPORAL), reflect padding.
 IMAGE_CHANNELS, BASE, MULTIPLIERS, RESIDUAL_BLOCKS, GROUPS, LATENT = 1, 32, (1, 2, 2), 1, 8, 64
 CODES, CODE_DIM, BETA = 256, 16, 0.25
+TEMPORAL = (False, True)  # MagvitConfig.defaults() temporalDownsampling: 8 frames -> 8 -> 4
 EPS = 1e-6  # GroupNorm eps, as org.tokenlab.nn.GroupNorm (VQGAN)
 
 
@@ -35,14 +42,26 @@ def norm(channels):
     return nn.GroupNorm(GROUPS, channels, eps=EPS)
 
 
+def conv(dims, cin, cout, kernel, padding_mode="zeros", **options):
+    """Conv2d or Conv3d; a same-size one (stride 1, padding kernel // 2) unless options say otherwise."""
+    options.setdefault("padding", kernel // 2)
+    mode = padding_mode if kernel > 1 else "zeros"  # a 1x1 kernel pads nothing
+    return (nn.Conv2d if dims == 2 else nn.Conv3d)(cin, cout, kernel, padding_mode=mode, **options)
+
+
+def step_factors(dims, step):
+    """The factors of down-sampling step `step` (after level `step`): (2, 2) in 2D, (t, 2, 2) in 3D."""
+    return (2, 2) if dims == 2 else (2 if TEMPORAL[step] else 1, 2, 2)
+
+
 class ResidualBlock(nn.Module):
     """GroupNorm, swish, conv3x3, GroupNorm, swish, conv3x3, plus the input (1x1 conv when widths differ)."""
 
-    def __init__(self, cin, cout):
+    def __init__(self, cin, cout, dims=2, padding_mode="zeros"):
         super().__init__()
-        self.norm1, self.conv1 = norm(cin), nn.Conv2d(cin, cout, 3, padding=1)
-        self.norm2, self.conv2 = norm(cout), nn.Conv2d(cout, cout, 3, padding=1)
-        self.shortcut = nn.Conv2d(cin, cout, 1) if cin != cout else None
+        self.norm1, self.conv1 = norm(cin), conv(dims, cin, cout, 3, padding_mode)
+        self.norm2, self.conv2 = norm(cout), conv(dims, cout, cout, 3, padding_mode)
+        self.shortcut = conv(dims, cin, cout, 1) if cin != cout else None
 
     def forward(self, x):
         h = self.conv1(F.silu(self.norm1(x)))
@@ -70,68 +89,84 @@ class SelfAttention2d(nn.Module):
 
 
 class Downsample(nn.Module):
-    """Pad right and bottom by one, conv3x3 stride 2 without padding (VQGAN)."""
+    """Pad each halved axis by one at its end and each kept axis by one on both sides, then a 3x3 (3x3x3)
+    conv of stride `factors` without padding (VQGAN). With reflection the end of [a b c d] is c."""
 
-    def __init__(self, c):
+    def __init__(self, c, factors=(2, 2), padding_mode="zeros"):
         super().__init__()
-        self.conv = nn.Conv2d(c, c, 3, stride=2)
+        self.conv = conv(len(factors), c, c, 3, stride=factors, padding=0)
+        self.pad = tuple(w for f in reversed(factors) for w in ((0, 1) if f == 2 else (1, 1)))  # last axis first
+        self.mode = "constant" if padding_mode == "zeros" else padding_mode
 
     def forward(self, x):
-        return self.conv(F.pad(x, (0, 1, 0, 1)))
+        return self.conv(F.pad(x, self.pad, mode=self.mode))
 
 
 class Upsample(nn.Module):
-    """Nearest-neighbour resize by 2, then a same-size conv3x3."""
+    """Nearest-neighbour resize by `factors` (2 doubles an axis, 1 keeps it), then a same-size conv."""
 
-    def __init__(self, c):
+    def __init__(self, c, factors=(2, 2), padding_mode="zeros"):
         super().__init__()
-        self.conv = nn.Conv2d(c, c, 3, padding=1)
+        self.conv = conv(len(factors), c, c, 3, padding_mode)
+        self.factors = tuple(float(f) for f in factors)
 
     def forward(self, x):
-        return self.conv(F.interpolate(x, scale_factor=2.0, mode="nearest"))
+        return self.conv(F.interpolate(x, scale_factor=self.factors, mode="nearest"))
 
 
 def widths():
     return [BASE * m for m in MULTIPLIERS]
 
 
+def middle(c, dims, attention, padding_mode):
+    """Residual block, attention (when on), residual block, built in that order."""
+    first = ResidualBlock(c, c, dims, padding_mode)
+    attend = [SelfAttention2d(c)] if attention else []
+    return [first] + attend + [ResidualBlock(c, c, dims, padding_mode)]
+
+
 class Encoder(nn.Module):
-    def __init__(self):
+    """VqganEncoder: conv_in, per level residual blocks (+ attention at the lowest) and a Downsample
+    but at the lowest, a middle of residual, attention, residual, then GroupNorm, swish, conv_out."""
+
+    def __init__(self, dims=2, attention=True, padding_mode="zeros"):
         super().__init__()
-        layers, c = [nn.Conv2d(IMAGE_CHANNELS, BASE, 3, padding=1)], BASE
+        layers, c = [conv(dims, IMAGE_CHANNELS, BASE, 3, padding_mode)], BASE
         for i, out in enumerate(widths()):
             lowest = i == len(MULTIPLIERS) - 1
             for _ in range(RESIDUAL_BLOCKS):
-                layers.append(ResidualBlock(c, out))
+                layers.append(ResidualBlock(c, out, dims, padding_mode))
                 c = out
-                if lowest:
+                if lowest and attention:
                     layers.append(SelfAttention2d(c))
             if not lowest:
-                layers.append(Downsample(c))
-        layers += [ResidualBlock(c, c), SelfAttention2d(c), ResidualBlock(c, c)]
+                layers.append(Downsample(c, step_factors(dims, i), padding_mode))
+        layers += middle(c, dims, attention, padding_mode)
         self.trunk = nn.Sequential(*layers)
-        self.norm_out, self.conv_out = norm(c), nn.Conv2d(c, LATENT, 3, padding=1)
+        self.norm_out, self.conv_out = norm(c), conv(dims, c, LATENT, 3, padding_mode)
 
     def forward(self, x):
         return self.conv_out(F.silu(self.norm_out(self.trunk(x))))
 
 
 class Decoder(nn.Module):
-    def __init__(self):
+    """VqganDecoder, the encoder's mirror: one more residual block per level, Upsample in place of Downsample."""
+
+    def __init__(self, dims=2, attention=True, padding_mode="zeros"):
         super().__init__()
         c = widths()[-1]
-        layers = [nn.Conv2d(LATENT, c, 3, padding=1), ResidualBlock(c, c), SelfAttention2d(c), ResidualBlock(c, c)]
+        layers = [conv(dims, LATENT, c, 3, padding_mode)] + middle(c, dims, attention, padding_mode)
         for i in reversed(range(len(MULTIPLIERS))):
             out = widths()[i]
             for _ in range(RESIDUAL_BLOCKS + 1):
-                layers.append(ResidualBlock(c, out))
+                layers.append(ResidualBlock(c, out, dims, padding_mode))
                 c = out
-                if i == len(MULTIPLIERS) - 1:
+                if i == len(MULTIPLIERS) - 1 and attention:
                     layers.append(SelfAttention2d(c))
-            if i > 0:
-                layers.append(Upsample(c))
+            if i > 0:  # undoes the encoder's step after level i - 1
+                layers.append(Upsample(c, step_factors(dims, i - 1), padding_mode))
         self.trunk = nn.Sequential(*layers)
-        self.norm_out, self.conv_out = norm(c), nn.Conv2d(c, IMAGE_CHANNELS, 3, padding=1)
+        self.norm_out, self.conv_out = norm(c), conv(dims, c, IMAGE_CHANNELS, 3, padding_mode)
 
     def forward(self, z):
         return self.conv_out(F.silu(self.norm_out(self.trunk(z))))
@@ -144,28 +179,32 @@ class VectorQuantizer(nn.Module):
         super().__init__()
         self.codebook = nn.Parameter(torch.empty(CODES, CODE_DIM).uniform_(-1 / CODES, 1 / CODES))
 
-    def forward(self, features):  # (B, D, h, w)
-        b, d, h, w = features.shape
-        z = features.permute(0, 2, 3, 1).reshape(-1, d)  # (N, D)
+    def forward(self, features):  # (B, D, h, w) or (B, D, t, h, w)
+        d = features.shape[1]
+        grid = features.movedim(1, -1)  # (B, [t,] h, w, D)
+        z = grid.reshape(-1, d)  # (N, D)
         distances = torch.addmm((self.codebook ** 2).sum(1), z, self.codebook.t(), alpha=-2)  # (N, K)
         ids = distances.argmin(1)
         q = self.codebook[ids]
         loss = F.mse_loss(q, z.detach()) + BETA * F.mse_loss(z, q.detach())
         quantized = z + (q - z).detach()
-        return quantized.reshape(b, h, w, d).permute(0, 3, 1, 2), ids.reshape(b, h, w), loss
+        return quantized.reshape(grid.shape).movedim(-1, 1), ids.reshape(grid.shape[:-1]), loss
 
-    def codes(self, ids):  # (B, h, w) -> (B, D, h, w)
-        return self.codebook[ids].permute(0, 3, 1, 2)
+    def codes(self, ids):  # (B, [t,] h, w) -> (B, D, [t,] h, w)
+        return self.codebook[ids].movedim(-1, 1)
 
 
 class Vqgan(nn.Module):
-    def __init__(self):
+    """QuantizedAutoencoder: encoder, 1x1 quant_conv, VQ, 1x1 post_quant_conv, decoder. Defaults: the
+    2D VQGAN; Vqgan(3, False, "reflect") is MagvitTokenizer of MagvitConfig.defaults()."""
+
+    def __init__(self, dims=2, attention=True, padding_mode="zeros"):
         super().__init__()
-        self.encoder = Encoder()
-        self.quant_conv = nn.Conv2d(LATENT, CODE_DIM, 1)
+        self.encoder = Encoder(dims, attention, padding_mode)
+        self.quant_conv = conv(dims, LATENT, CODE_DIM, 1)
         self.quantizer = VectorQuantizer()
-        self.post_quant_conv = nn.Conv2d(CODE_DIM, LATENT, 1)
-        self.decoder = Decoder()
+        self.post_quant_conv = conv(dims, CODE_DIM, LATENT, 1)
+        self.decoder = Decoder(dims, attention, padding_mode)
 
     def forward(self, x):
         quantized, ids, loss = self.quantizer(self.quant_conv(self.encoder(x)))
@@ -176,6 +215,11 @@ class Vqgan(nn.Module):
 
     def decode(self, ids):
         return self.decoder(self.post_quant_conv(self.quantizer.codes(ids)))
+
+
+def magvit(padding_mode="reflect"):
+    """MagvitTokenizer.of(MagvitConfig.defaults(), VQ 256 x 16); padding_mode "zeros" for the zero-padded variant."""
+    return Vqgan(3, False, padding_mode)
 
 
 def conv_stack():
@@ -240,9 +284,14 @@ def mse_loss(model, x):
     return F.mse_loss(model(x), x)
 
 
+CLIPS = (4, 1, 8, 32, 32)  # MagvitTraining.BATCH: 32 frames of 32x32, as the VQGAN rows' 32 images
+
 MODELS = {
     "vqgan-train": lambda: Training(Vqgan(), pixels(32, 1, 32, 32), vqgan_loss),
     "vqgan-forward": lambda: Inference(Vqgan(), pixels(32, 1, 32, 32), lambda m, x: m.decode(m.encode(x))),
+    "magvit-train": lambda: Training(magvit("reflect"), pixels(*CLIPS), vqgan_loss),
+    "magvit-forward": lambda: Inference(magvit("reflect"), pixels(*CLIPS), lambda m, x: m.decode(m.encode(x))),
+    "magvit-zeros-train": lambda: Training(magvit("zeros"), pixels(*CLIPS), vqgan_loss),
     "conv-stack-train": lambda: Training(conv_stack(), pixels(32, 1, 32, 32), mse_loss),
     "autoencoder-train": lambda: Training(ConvAutoencoder(), pixels(64, 1, 32, 32), mse_loss),
     "conv-forward": lambda: Inference(nn.Conv2d(64, 64, 3, padding=1), torch.randn(64, 64, 16, 16), lambda m, x: m(x)),

@@ -5,7 +5,8 @@ import ai.djl.ndarray.NDManager;
 /**
  * Times one model on both sides in alternating rounds: after a warm-up, each round runs the same
  * number of steps on each side, the side that goes first alternating (PyTorch, Java, Java, PyTorch,
- * ...), so that other load on the machine and any drift fall on both sides alike.
+ * ...), so that other load on the machine and any drift fall on both sides alike. The parameter
+ * counts are compared at set-up: a model whose twin has another count is not timed.
  */
 final class Comparison {
 
@@ -19,6 +20,10 @@ final class Comparison {
             double slowest = Timings.median(timeJava(java, options.warmupSteps()).wallMillis());
             if (torch != null) {
                 torchParameters = Long.parseLong(torch.call("setup", model.id()).replace("params=", ""));
+                if (torchParameters != java.parameterCount()) { // a twin that differs is not timed: exit 1 names it
+                    return new ComparisonResult(model, java.parameterCount(), torchParameters, 0, new Timings(),
+                            new Timings(), loadBefore, LoadAverage.oneMinute());
+                }
                 slowest = Math.max(slowest, Timings.median(torch.run(options.warmupSteps()).wallMillis()));
             }
             int steps = (int) Math.max(2, Math.min(1000, Math.round(options.roundSeconds() * 1000 / slowest)));

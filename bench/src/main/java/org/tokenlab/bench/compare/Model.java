@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.tokenlab.magvit.MagvitConfig;
 
 /**
  * The models compared, each named as its PyTorch twin in bench/python/torch_models.py.
@@ -12,6 +13,12 @@ import java.util.stream.Collectors;
 enum Model {
     VQGAN_TRAIN("vqgan-train", "VQGAN defaults + VQ 256x16, batch 32x1x32x32, L1 + VQ loss, Adam", VqganTraining::new),
     VQGAN_FORWARD("vqgan-forward", "VQGAN defaults: decode(encode(x)), no gradient, batch 32x1x32x32", VqganCoding::new),
+    MAGVIT_TRAIN("magvit-train", "MAGVIT 3D defaults (reflect) + VQ 256x16, batch 4x1x8x32x32, L1 + VQ loss, Adam",
+            m -> new MagvitTraining(m, MagvitConfig.defaults())),
+    MAGVIT_FORWARD("magvit-forward", "MAGVIT 3D defaults (reflect): decode(encode(x)), no gradient, batch 4x1x8x32x32",
+            MagvitCoding::new),
+    MAGVIT_ZEROS_TRAIN("magvit-zeros-train", "magvit-train but zero padding (magvit-train / this: what reflection costs)",
+            m -> new MagvitTraining(m, MagvitTraining.zeroPadded())),
     CONV_STACK_TRAIN("conv-stack-train", "4 conv3x3 1-64-64-64-1 + ReLU, batch 32x1x32x32, MSE, Adam",
             m -> new ReconstructionTraining(m, SmallNetworks.convStack(), new Shape(32, 1, 32, 32))),
     AUTOENCODER_TRAIN("autoencoder-train", "2 strided conv down, 2 nearest x2 + conv up, batch 64x1x32x32, MSE, Adam",

@@ -7,7 +7,8 @@ import java.util.Locale;
 /**
  * Prints the comparison as a fixed-width table, one row per model: median elapsed milliseconds per
  * step of each side and their ratio, the same for CPU milliseconds, the spread of the rounds, and
- * the machine's load average before and after.
+ * the machine's load average before and after. A model whose twin has another parameter count shows
+ * {@code -} for the times it was not given.
  */
 final class ResultTable {
 
@@ -39,14 +40,14 @@ final class ResultTable {
     }
 
     private static String ratio(double v) {
-        return String.format(Locale.ROOT, "%.2f", v);
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
     }
 
-    private static String ms(double v) {
-        return String.format(Locale.ROOT, v >= 100 ? "%.0f" : v >= 10 ? "%.1f" : "%.2f", v);
+    private static String ms(double v) { // NaN: not timed (the parameter counts differ)
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, v >= 100 ? "%.0f" : v >= 10 ? "%.1f" : "%.2f", v);
     }
 
     private static String spread(Timings t) {
-        return ms(t.fastestRound()) + "-" + ms(t.slowestRound());
+        return t.roundCount() == 0 ? "-" : ms(t.fastestRound()) + "-" + ms(t.slowestRound());
     }
 }
