@@ -16,7 +16,7 @@ import org.tokenlab.tokenizer.VqganConfig;
  * <pre>{@code
  * jshell> MagvitConfig cpu = MagvitConfig.defaults();                    // 8x32x32 clips -> 4x8x8 tokens
  * jshell> MagvitConfig inflatable = MagvitConfig.builder().like(VqganConfig.defaults())
- *    ...>     .optTemporalDownsampling(false, true).build();             // fits a 2D VQGAN checkpoint
+ *    ...>     .optTemporalDownsampling(false, true).build();             // fits a 2D VQGAN checkpoint, zero padding
  * }</pre>
  *
  * <p>Where it differs from the official code (google-research/magvit): MAGVIT-B on 16x64x64 clips
@@ -110,7 +110,10 @@ public record MagvitConfig(int imageChannels, int baseChannels, int[] channelMul
         /**
          * Every setting a 2D {@link VqganConfig} has, taken from {@code config}, so that a tokenizer of
          * this config can be inflated from that VQGAN's checkpoint; time is then halved at the last
-         * down-sampling step (change it with {@link #optTemporalDownsampling}).
+         * down-sampling step (change it with {@link #optTemporalDownsampling}). The padding becomes
+         * {@link PaddingMode#ZEROS}, as {@code VqganTokenizer} pads: only with the 2D model's padding does
+         * the inflated model compute what the 2D model did (MAGVIT inflates a reflect-padded 2D VQGAN
+         * into a reflect-padded 3D one). {@link #optPadding} after it changes that.
          */
         public Builder like(VqganConfig config) {
             Checks.notNull(config, "config");
@@ -121,6 +124,7 @@ public record MagvitConfig(int imageChannels, int baseChannels, int[] channelMul
             attention = config.attention();
             groups = config.groups();
             latentChannels = config.latentChannels();
+            padding = PaddingMode.ZEROS;
             temporalDownsampling = new boolean[Math.max(0, channelMultipliers.length - 1)];
             if (temporalDownsampling.length > 0) {
                 temporalDownsampling[temporalDownsampling.length - 1] = true;

@@ -55,7 +55,8 @@ public final class MagvitTokenizer extends QuantizedAutoencoder {
         return builder.setImageChannels(config.imageChannels()).setLatentChannels(config.latentChannels())
                 .optBaseChannels(config.baseChannels()).optChannelMultipliers(config.channelMultipliers())
                 .optResidualBlocks(config.residualBlocks()).optAttention(config.attention()).optGroups(config.groups())
-                .optSpatialRank(SpatialRank.THREE).optTemporalDownsampling(config.temporalDownsampling());
+                .optSpatialRank(SpatialRank.THREE).optTemporalDownsampling(config.temporalDownsampling())
+                .optPadding(config.padding());
     }
 
     /** A tokenizer of {@code config}'s architecture around {@code quantizer}. */

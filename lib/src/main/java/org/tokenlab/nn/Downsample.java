@@ -27,6 +27,12 @@ import org.tokenlab.internal.Checks;
  * space only, {@code (2, 2, 2)} (the default) space and time. A halved axis is padded by one zero at
  * its end as above; a kept axis (factor 1) is padded by one zero on each side, so its size stays.
  *
+ * <p>{@code optPadding} chooses what that padding holds (zeros by default). MAGVIT pads every
+ * convolution of its 3D VQ autoencoder, the strided ones included, with {@link PaddingMode#REFLECT};
+ * with it the extra row at the end of a halved axis {@code [a b c d]} is {@code c}, the row before the
+ * last ({@code [a b c d c]}), so the last window sees {@code c d c} instead of {@code c d 0}. The
+ * windows still start at the first row, and the parameters keep their names.
+ *
  * <pre>{@code
  * jshell> var down = Downsample.builder().setChannels(64).build();
  * jshell> down.initialize(manager, DataType.FLOAT32, new Shape(8, 64, 32, 32));   // output (8, 64, 16, 16)
@@ -39,12 +45,14 @@ public final class Downsample extends AbstractBlock {
     private final int channels;
     private final SpatialRank rank;
     private final int[] factors;
+    private final PaddingMode padding;
     private final Block conv;
 
     private Downsample(Builder b) {
         this.channels = b.channels;
         this.rank = b.rank;
         this.factors = b.factors;
+        this.padding = b.padding;
         long[] stride = Arrays.stream(factors).asLongStream().toArray();
         this.conv = addChildBlock("conv", rank.convolution(channels, rank.uniform(3), new Shape(stride), rank.uniform(0)));
     }
@@ -67,23 +75,27 @@ public final class Downsample extends AbstractBlock {
         return factors.clone();
     }
 
+    /** What the padding before the strided convolution holds: {@link PaddingMode#ZEROS} (the default) or another mode. */
+    public PaddingMode padding() {
+        return padding;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         checkInput(x.getShape());
-        NDArray padded = x.pad(padding(), 0);   // halved axes +1 at the end, kept axes +1 on each side
+        NDArray padded = Padding.pad(x, padding, amounts());   // halved axes +1 at the end, kept axes +1 on each side
         return conv.forward(ps, new NDList(padded), training);
     }
 
-    /** The pad widths as torch's {@code F.pad} takes them, last axis first: {@code (0, 1, 0, 1)} for 2D by default. */
-    private Shape padding() {
-        long[] widths = new long[2 * factors.length];
+    /** The pad before and after each spatial axis in order, as {@link Padding#pad} takes them: {@code (0, 1, 0, 1)} in 2D. */
+    private int[] amounts() {
+        int[] amounts = new int[2 * factors.length];
         for (int i = 0; i < factors.length; i++) {
-            int axis = factors.length - 1 - i;
-            widths[2 * i] = factors[axis] == 2 ? 0 : 1;
-            widths[2 * i + 1] = 1;
+            amounts[2 * i] = factors[i] == 2 ? 0 : 1;
+            amounts[2 * i + 1] = 1;
         }
-        return new Shape(widths);
+        return amounts;
     }
 
     @Override
@@ -123,6 +135,7 @@ public final class Downsample extends AbstractBlock {
         private int channels;
         private SpatialRank rank = SpatialRank.TWO;
         private int[] factors;
+        private PaddingMode padding = PaddingMode.ZEROS;
 
         /** Channels {@code C} of the input, kept in the output. */
         public Builder setChannels(int channels) {
@@ -145,8 +158,18 @@ public final class Downsample extends AbstractBlock {
             return this;
         }
 
+        /**
+         * What the padding before the strided convolution holds (default {@link PaddingMode#ZEROS}, as VQGAN;
+         * MAGVIT uses {@link PaddingMode#REFLECT}). The parameter names stay the same.
+         */
+        public Builder optPadding(PaddingMode padding) {
+            this.padding = padding;
+            return this;
+        }
+
         public Downsample build() {
             Checks.require(channels >= 1, "Downsample needs setChannels(c) with c >= 1, got %d", channels);
+            Checks.require(padding != null, "Downsample optPadding needs PaddingMode.ZEROS, REFLECT or REPLICATE, got null");
             Checks.require(rank != null, "Downsample optSpatialRank needs SpatialRank.TWO or SpatialRank.THREE, got null");
             if (factors == null) {
                 factors = new int[rank.axes()];

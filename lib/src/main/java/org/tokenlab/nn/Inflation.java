@@ -19,8 +19,15 @@ import org.tokenlab.train.Checkpoint;
  *       its neighbours (and whatever the time padding), until training moves the other slots.
  *   <li>{@link #AVERAGE}: the 2D kernel divided by {@code kt} in every slot. A clip of one repeated
  *       frame gives the 2D output wherever the window sees only real frames; at padded frames the
- *       padding (zeros by default) enters the sum.
+ *       padding enters the sum: zeros (the default) change the first and last frames, while
+ *       {@link PaddingMode#REFLECT} (MAGVIT's padding) pads a still clip with copies of its frame, so
+ *       every frame gets the 2D output.
  * </ul>
+ *
+ * <p>The remap matches parameters by name, and a model's names do not depend on its padding
+ * ({@link PaddedConvolution}), so a 2D model inflates into a reflect-padded 3D model as into a
+ * zero-padded one. For the 3D model to reproduce the 2D model's features on a still clip, both need
+ * the same padding in space.
  *
  * <p>Any other tensor is copied when its shape equals the target's (biases, norm scales, a 3D
  * kernel already); a 2D kernel {@code (O, I, kh, kw)} inflates into any {@code (O, I, kt, kh, kw)},

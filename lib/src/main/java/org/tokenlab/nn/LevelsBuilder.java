@@ -13,6 +13,8 @@ package org.tokenlab.nn;
  * default). In 3D, self-attention (when on) attends within each frame ({@link SelfAttention2d} frame
  * by frame), as a 3D model inflated from a 2D VQGAN with attention needs; MAGVIT's own 3D tokenizer
  * has none, so its configuration turns it off.
+ * {@code optPadding(PaddingMode.REFLECT)} pads every convolution with reflection instead of zeros, as
+ * MAGVIT does; the parameter names, and so the checkpoints, are the same for every padding.
  *
  * @param <B> the concrete builder, returned by every setter
  */
@@ -28,6 +30,7 @@ public abstract class LevelsBuilder<B extends LevelsBuilder<B>> {
     float dropout;
     SpatialRank rank = SpatialRank.TWO;
     boolean[] temporalDownsampling;
+    PaddingMode padding = PaddingMode.ZEROS;
 
     LevelsBuilder() {}
 
@@ -101,11 +104,26 @@ public abstract class LevelsBuilder<B extends LevelsBuilder<B>> {
         return self();
     }
 
+    /**
+     * What the border of every convolution holds (default {@link PaddingMode#ZEROS}, as VQGAN): the
+     * input and output convolutions, those of the residual blocks, of {@link Upsample}, and the pad
+     * before {@link Downsample}'s strided convolution. MAGVIT's 3D VQ autoencoder uses
+     * {@link PaddingMode#REFLECT}. The parameter names do not change, so a checkpoint of one padding
+     * loads into a model of another. Reflection needs every padded axis longer than its pad: at
+     * least 2 frames at every level of a video model.
+     */
+    public B optPadding(PaddingMode padding) {
+        this.padding = padding;
+        return self();
+    }
+
     /** Checks every option, naming {@code owner} in the messages. */
     void check(String owner) {
         ChannelSchedule.check(owner, imageChannels, latentChannels, baseChannels, multipliers, residualBlocks, groups,
                 dropout);
         org.tokenlab.internal.Checks.require(rank != null, "%s optSpatialRank needs SpatialRank.TWO or THREE, got null", owner);
+        org.tokenlab.internal.Checks.require(padding != null, "%s optPadding needs PaddingMode.ZEROS, REFLECT or REPLICATE, "
+                + "got null", owner);
         org.tokenlab.internal.Checks.require(temporalDownsampling == null
                         || rank == SpatialRank.THREE && temporalDownsampling.length == multipliers.length - 1,
                 "%s optTemporalDownsampling needs optSpatialRank(THREE) and one flag per downsampling step "

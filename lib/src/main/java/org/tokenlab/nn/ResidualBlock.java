@@ -24,6 +24,8 @@ import org.tokenlab.internal.Checks;
  * {@code optSpatialRank(SpatialRank.THREE)} the same block works on videos
  * {@code (B, inChannels, T, H, W) -> (B, outChannels, T, H, W)} with 3x3x3 convolutions (and a
  * 1x1x1 shortcut), as the 3D VQGAN of MAGVIT; the parameter names are the same in both ranks.
+ * {@code optPadding(PaddingMode.REFLECT)} pads the two 3x3 convolutions by reflection, as MAGVIT
+ * does ({@link PaddedConvolution}), with the same parameter names as with zeros.
  *
  * <pre>{@code
  * jshell> var res = ResidualBlock.builder().setInChannels(32).optOutChannels(64).build();
@@ -37,6 +39,7 @@ public final class ResidualBlock extends AbstractBlock {
     private final int inChannels;
     private final int outChannels;
     private final SpatialRank rank;
+    private final PaddingMode padding;
     private final Block norm1;
     private final Block conv1;
     private final Block norm2;
@@ -48,11 +51,13 @@ public final class ResidualBlock extends AbstractBlock {
         this.inChannels = b.inChannels;
         this.outChannels = b.outChannels;
         this.rank = b.rank;
+        this.padding = b.padding;
         this.norm1 = addChildBlock("norm1", GroupNorm.builder().setGroups(b.groups).setChannels(inChannels).build());
-        this.conv1 = addChildBlock("conv1", rank.sameConvolution(outChannels, 3));
+        this.conv1 = addChildBlock("conv1", rank.sameConvolution(outChannels, 3, b.padding));
         this.norm2 = addChildBlock("norm2", GroupNorm.builder().setGroups(b.groups).setChannels(outChannels).build());
         this.dropout = b.dropout > 0 ? addChildBlock("dropout", Dropout.builder().optRate(b.dropout).build()) : null;
-        this.conv2 = addChildBlock("conv2", rank.sameConvolution(outChannels, 3));
+        this.conv2 = addChildBlock("conv2", rank.sameConvolution(outChannels, 3, b.padding));
+        // a 1x1 kernel reads no neighbours, so the shortcut needs no padding
         this.shortcut = inChannels != outChannels ? addChildBlock("shortcut", rank.sameConvolution(outChannels, 1)) : null;
     }
 
@@ -76,6 +81,11 @@ public final class ResidualBlock extends AbstractBlock {
     /** Spatial rank of the inputs: {@link SpatialRank#TWO} for images (the default), {@link SpatialRank#THREE} for videos. */
     public SpatialRank spatialRank() {
         return rank;
+    }
+
+    /** What the border of the 3x3 convolutions holds: {@link PaddingMode#ZEROS} (the default) or another mode. */
+    public PaddingMode padding() {
+        return padding;
     }
 
     @Override
@@ -132,6 +142,7 @@ public final class ResidualBlock extends AbstractBlock {
         private int groups = 32;
         private float dropout;
         private SpatialRank rank = SpatialRank.TWO;
+        private PaddingMode padding = PaddingMode.ZEROS;
 
         public Builder setInChannels(int inChannels) {
             this.inChannels = inChannels;
@@ -165,7 +176,17 @@ public final class ResidualBlock extends AbstractBlock {
             return this;
         }
 
+        /**
+         * What the border of the two 3x3 convolutions holds (default {@link PaddingMode#ZEROS}, as VQGAN;
+         * MAGVIT's 3D VQ autoencoder uses {@link PaddingMode#REFLECT}). The parameter names stay the same.
+         */
+        public Builder optPadding(PaddingMode padding) {
+            this.padding = padding;
+            return this;
+        }
+
         public ResidualBlock build() {
+            Checks.require(padding != null, "ResidualBlock optPadding needs PaddingMode.ZEROS, REFLECT or REPLICATE, got null");
             Checks.require(rank != null, "ResidualBlock optSpatialRank needs SpatialRank.TWO or SpatialRank.THREE, got null");
             Checks.require(inChannels >= 1, "ResidualBlock needs setInChannels(c) with c >= 1, got %d", inChannels);
             if (outChannels == -1) {

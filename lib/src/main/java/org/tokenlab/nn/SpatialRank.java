@@ -2,7 +2,6 @@ package org.tokenlab.nn;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.nn.convolutional.Convolution;
@@ -20,7 +19,7 @@ import org.tokenlab.internal.Checks;
  * <pre>{@code
  * jshell> var conv = SpatialRank.THREE.sameConvolution(64, 3);   // Conv3d, kernel (3, 3, 3), padding (1, 1, 1)
  * jshell> SpatialRank.THREE.layout()                              // "(B, C, T, H, W)"
- * jshell> var mirrored = SpatialRank.TWO.sameConvolution(64, 3, PaddingMode.REFLECT);   // Padding, then Conv2d without padding
+ * jshell> var mirrored = SpatialRank.TWO.sameConvolution(64, 3, PaddingMode.REFLECT);   // PaddedConvolution: weight, bias
  * }</pre>
  */
 public enum SpatialRank {
@@ -127,10 +126,11 @@ public enum SpatialRank {
 
     /**
      * A same-size convolution whose border is padded with {@code mode}: for {@link PaddingMode#ZEROS}
-     * exactly {@link #sameConvolution(int, int)}; otherwise a {@link SequentialBlock} of a
-     * {@link Padding} by {@code k / 2} on every side and a convolution without padding, whose
-     * parameters are then named {@code 02..._weight} and {@code 02..._bias} inside the sequence.
-     * MAGVIT pads its 3D VQ autoencoder with {@link PaddingMode#REFLECT}.
+     * exactly {@link #sameConvolution(int, int)} (DJL's {@code Conv2d} or {@code Conv3d}); otherwise a
+     * {@link PaddedConvolution}, which pads by {@code k / 2} on every side and convolves without
+     * padding. Both have the parameters {@code weight} and {@code bias}, of the same shapes, so a
+     * model's parameter names do not depend on its padding. MAGVIT pads its 3D VQ autoencoder with
+     * {@link PaddingMode#REFLECT}.
      */
     public Block sameConvolution(int filters, int kernel, PaddingMode mode) {
         Checks.notNull(mode, "mode");
@@ -138,9 +138,8 @@ public enum SpatialRank {
         if (mode == PaddingMode.ZEROS) {
             return zeroPadded;
         }
-        return new SequentialBlock()
-                .add(Padding.builder().setMode(mode).setUniformAmount(this, kernel / 2).build())
-                .add(convolution(filters, uniform(kernel), uniform(1), uniform(0)));
+        return PaddedConvolution.builder().setFilters(filters).setKernelSize(kernel).setPadding(mode)
+                .optSpatialRank(this).build();
     }
 
     private void requireAxes(Shape s, String what) {

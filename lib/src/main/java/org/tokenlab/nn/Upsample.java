@@ -30,7 +30,8 @@ import org.tokenlab.internal.Checks;
  * <p>With {@code optSpatialRank(SpatialRank.THREE)} it works on videos {@code (B, C, T, H, W)} with a
  * same-size 3x3x3 convolution, and {@code optFactors} chooses the axes to double: {@code (1, 2, 2)}
  * doubles space only, {@code (2, 2, 2)} (the default) space and time; each doubled axis repeats every
- * value twice ({@link #nearest(NDArray, int...)}).
+ * value twice ({@link #nearest(NDArray, int...)}). {@code optPadding} chooses what the border of the
+ * convolution holds ({@link PaddedConvolution}; zeros by default).
  *
  * <pre>{@code
  * jshell> var up = Upsample.builder().setChannels(64).build();
@@ -44,13 +45,15 @@ public final class Upsample extends AbstractBlock {
     private final int channels;
     private final SpatialRank rank;
     private final int[] factors;
+    private final PaddingMode padding;
     private final Block conv;
 
     private Upsample(Builder b) {
         this.channels = b.channels;
         this.rank = b.rank;
         this.factors = b.factors;
-        this.conv = addChildBlock("conv", rank.sameConvolution(channels, 3));
+        this.padding = b.padding;
+        this.conv = addChildBlock("conv", rank.sameConvolution(channels, 3, padding));
     }
 
     public static Builder builder() {
@@ -69,6 +72,11 @@ public final class Upsample extends AbstractBlock {
     /** Factor per spatial axis, in order ({@code (H, W)} or {@code (T, H, W)}): 2 doubles the axis, 1 keeps it. */
     public int[] factors() {
         return factors.clone();
+    }
+
+    /** What the border of the convolution holds: {@link PaddingMode#ZEROS} (the default) or another mode. */
+    public PaddingMode padding() {
+        return padding;
     }
 
     /**
@@ -162,6 +170,7 @@ public final class Upsample extends AbstractBlock {
         private int channels;
         private SpatialRank rank = SpatialRank.TWO;
         private int[] factors;
+        private PaddingMode padding = PaddingMode.ZEROS;
 
         /** Channels {@code C} of the input, kept in the output. */
         public Builder setChannels(int channels) {
@@ -184,8 +193,18 @@ public final class Upsample extends AbstractBlock {
             return this;
         }
 
+        /**
+         * What the border of the 3x3 convolution holds (default {@link PaddingMode#ZEROS}, as VQGAN; MAGVIT
+         * uses {@link PaddingMode#REFLECT}). The parameter names stay the same.
+         */
+        public Builder optPadding(PaddingMode padding) {
+            this.padding = padding;
+            return this;
+        }
+
         public Upsample build() {
             Checks.require(channels >= 1, "Upsample needs setChannels(c) with c >= 1, got %d", channels);
+            Checks.require(padding != null, "Upsample optPadding needs PaddingMode.ZEROS, REFLECT or REPLICATE, got null");
             Checks.require(rank != null, "Upsample optSpatialRank needs SpatialRank.TWO or SpatialRank.THREE, got null");
             if (factors == null) {
                 factors = new int[rank.axes()];

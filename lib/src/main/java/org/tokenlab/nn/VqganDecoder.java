@@ -52,7 +52,7 @@ public final class VqganDecoder extends AbstractBlock {
         this.rank = b.rank;
         int levels = b.multipliers.length;
         int channels = ChannelSchedule.channels(b.baseChannels, b.multipliers, levels - 1);
-        trunk.add(addChildBlock("conv_in", rank.sameConvolution(channels, 3)));
+        trunk.add(addChildBlock("conv_in", rank.sameConvolution(channels, 3, b.padding)));
         trunk.add(addChildBlock("mid_res0", residual(channels, channels, b)));
         if (b.attention) {
             trunk.add(addChildBlock("mid_attention", attention(channels, b)));
@@ -69,17 +69,17 @@ public final class VqganDecoder extends AbstractBlock {
                 }
             }
             if (i > 0) {   // undoes the encoder's step after level i - 1
-                Upsample.Builder up = Upsample.builder().setChannels(channels).optSpatialRank(rank);
+                Upsample.Builder up = Upsample.builder().setChannels(channels).optSpatialRank(rank).optPadding(b.padding);
                 trunk.add(addChildBlock("up" + i + "_upsample", (rank == SpatialRank.TWO ? up : up.optFactors(b.stepFactors(i - 1))).build()));
             }
         }
         this.normOut = addChildBlock("norm_out", GroupNorm.builder().setGroups(b.groups).setChannels(channels).build());
-        this.convOut = addChildBlock("conv_out", rank.sameConvolution(imageChannels, 3));
+        this.convOut = addChildBlock("conv_out", rank.sameConvolution(imageChannels, 3, b.padding));
     }
 
     private static Block residual(int in, int out, Builder b) {
         return ResidualBlock.builder().setInChannels(in).optOutChannels(out).optGroups(b.groups).optDropout(b.dropout)
-                .optSpatialRank(b.rank).build();
+                .optSpatialRank(b.rank).optPadding(b.padding).build();
     }
 
     private static Block attention(int channels, Builder b) {

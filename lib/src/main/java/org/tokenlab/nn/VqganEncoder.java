@@ -37,9 +37,10 @@ import org.tokenlab.internal.Checks;
  *
  * <p>With {@code optSpatialRank(SpatialRank.THREE)} it is the 3D-CNN encoder of MAGVIT: videos
  * {@code (B, C, T, H, W)} to latents {@code (B, D, T/ft, H/f, W/f)}, where {@code ft} comes from
- * {@code optTemporalDownsampling}. It differs from the official MAGVIT code in using this encoder's
- * zero padding and its VQGAN-style level plan; reflect padding and inflation from a trained 2D
- * encoder are separate steps.
+ * {@code optTemporalDownsampling}, and {@code optPadding(PaddingMode.REFLECT)} pads with reflection as
+ * MAGVIT does (zeros by default). It differs from the official MAGVIT code in its VQGAN-style level
+ * plan; inflation from a trained 2D encoder is a separate step ({@link Inflation}), which works with
+ * either padding since the parameter names are the same.
  */
 public final class VqganEncoder extends AbstractBlock {
 
@@ -60,38 +61,38 @@ public final class VqganEncoder extends AbstractBlock {
         this.rank = b.rank;
         int levels = b.multipliers.length;
         int channels = b.baseChannels;
-        trunk.add(addChildBlock("conv_in", rank.sameConvolution(channels, 3)));
+        trunk.add(addChildBlock("conv_in", rank.sameConvolution(channels, 3, b.padding)));
         for (int i = 0; i < levels; i++) {
             int out = ChannelSchedule.channels(b.baseChannels, b.multipliers, i);
             boolean lowest = i == levels - 1;
             for (int j = 0; j < b.residualBlocks; j++) {
-                trunk.add(addChildBlock("down" + i + "_res" + j, ResidualBlock.builder().setInChannels(channels)
-                        .optOutChannels(out).optGroups(b.groups).optDropout(b.dropout).optSpatialRank(rank).build()));
+                trunk.add(addChildBlock("down" + i + "_res" + j, residual(channels, out, b)));
                 channels = out;
                 if (lowest && b.attention) {
                     trunk.add(addChildBlock("down" + i + "_attention" + j, attention(channels, b.groups)));
                 }
             }
             if (!lowest) {
-                Downsample.Builder down = Downsample.builder().setChannels(channels).optSpatialRank(rank);
+                Downsample.Builder down = Downsample.builder().setChannels(channels).optSpatialRank(rank).optPadding(b.padding);
                 trunk.add(addChildBlock("down" + i + "_downsample", (rank == SpatialRank.TWO ? down : down.optFactors(b.stepFactors(i))).build()));
             }
         }
-        trunk.add(addChildBlock("mid_res0", residual(channels, b)));
+        trunk.add(addChildBlock("mid_res0", residual(channels, channels, b)));
         if (b.attention) {
             trunk.add(addChildBlock("mid_attention", attention(channels, b.groups)));
         }
-        trunk.add(addChildBlock("mid_res1", residual(channels, b)));
+        trunk.add(addChildBlock("mid_res1", residual(channels, channels, b)));
         this.normOut = addChildBlock("norm_out", GroupNorm.builder().setGroups(b.groups).setChannels(channels).build());
-        this.convOut = addChildBlock("conv_out", rank.sameConvolution(latentChannels, 3));
+        this.convOut = addChildBlock("conv_out", rank.sameConvolution(latentChannels, 3, b.padding));
     }
 
     private static Block attention(int channels, int groups) {
         return SelfAttention2d.builder().setChannels(channels).optGroups(groups).build();
     }
 
-    private static Block residual(int channels, Builder b) {
-        return ResidualBlock.builder().setInChannels(channels).optGroups(b.groups).optDropout(b.dropout).optSpatialRank(b.rank).build();
+    private static Block residual(int in, int out, Builder b) {
+        return ResidualBlock.builder().setInChannels(in).optOutChannels(out).optGroups(b.groups).optDropout(b.dropout)
+                .optSpatialRank(b.rank).optPadding(b.padding).build();
     }
 
     public static Builder builder() {

@@ -9,7 +9,10 @@
  * convolutions over {@code (B, C, T, H, W)}, with the same code and parameter names as in 2D;
  * {@code GroupNorm} works on any rank as it is. For MAGVIT's 3D VQ autoencoder:
  * {@link org.tokenlab.nn.Padding} pads images or videos by a {@link org.tokenlab.nn.PaddingMode}
- * (reflect and replicate, which DJL's constant-only {@code pad} lacks), and
+ * (reflect and replicate, which DJL's constant-only {@code pad} lacks),
+ * {@link org.tokenlab.nn.PaddedConvolution} is a same-size convolution padded that way with DJL's
+ * parameter names, so every block above takes {@code optPadding(PaddingMode.REFLECT)} without
+ * changing its checkpoints, and
  * {@link org.tokenlab.nn.Inflation} turns a trained 2D kernel into a 3D one (central or average).
  *
  * <p>For the token models: {@link org.tokenlab.nn.MaskedSelfAttention}, one multi-head self-attention

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tokenlab.nn.Inflation;
+import org.tokenlab.nn.PaddingMode;
 import org.tokenlab.quantize.ResidualQuantizer;
 import org.tokenlab.quantize.VectorQuantizer;
 import org.tokenlab.metrics.Psnr;
@@ -77,6 +78,29 @@ class MagvitTokenizerTest {
     }
 
     @Test
+    void theConfigsPaddingReachesEveryConvolutionAndKeepsTheParameterNames() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            MagvitTokenizer reflect = MagvitTokenizer.of(small(), vq());
+            MagvitTokenizer zeros = MagvitTokenizer.of(MagvitConfig.builder().setImageChannels(1).optBaseChannels(8)
+                    .optChannelMultipliers(1, 2).optTemporalDownsampling(true).optGroups(4).optLatentChannels(8)
+                    .optPadding(PaddingMode.ZEROS).build(), vq());
+            assertEquals(PaddingMode.REFLECT, small().padding(), "MAGVIT's default");
+            Shape clip = new Shape(1, 1, 4, 16, 16);
+            reflect.initialize(m, DataType.FLOAT32, clip);
+            zeros.initialize(m, DataType.FLOAT32, clip);
+            assertEquals(zeros.getParameters().keys(), reflect.getParameters().keys());
+            zeros.getParameters().forEach(p -> reflect.getParameters().get(p.getKey()).getArray()
+                    .set(p.getValue().getArray().toFloatArray()));
+            NDArray x = m.randomUniform(-1, 1, clip);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray a = reflect.forward(ps, x, false).reconstruction();
+            NDArray b = zeros.forward(ps, x, false).reconstruction();
+            float border = a.get(":, :, :, 0").sub(b.get(":, :, :, 0")).abs().max().getFloat();
+            assertTrue(border > 1e-4f, "same weights, other padding: the border row must differ, got " + border);
+        }
+    }
+
+    @Test
     void tokenShapeAndInputShapeAreInverse() {
         MagvitTokenizer t = MagvitTokenizer.of(MagvitConfig.defaults(), vq());
         assertEquals(new Shape(3, 4, 8, 8), t.tokenShape(new Shape(3, 1, 8, 32, 32)));
@@ -136,6 +160,7 @@ class MagvitTokenizerTest {
             VqganTokenizer vqgan = twoDimensional(m, file, 8);
             MagvitConfig config = MagvitConfig.builder().like(vqgan.config()).build();
             assertTrue(config.attention(), "like() keeps the 2D model's attention, now frame by frame");
+            assertEquals(PaddingMode.ZEROS, config.padding(), "and its zero padding");
             MagvitTokenizer magvit = MagvitTokenizer.of(config, vq());
             magvit.initialize(m, DataType.FLOAT32, new Shape(1, 1, 4, 16, 16));
             magvit.inflateFrom(file, Inflation.CENTRAL);

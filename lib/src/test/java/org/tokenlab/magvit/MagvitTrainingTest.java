@@ -54,7 +54,7 @@ class MagvitTrainingTest {
                     t.step(clips);
                 }
                 double last = t.step(clips).get("reconstruction");
-                assertTrue(last < 0.5 * reconstruction, "L1 " + reconstruction + " -> " + last);
+                assertTrue(last < 0.7 * reconstruction, "L1 " + reconstruction + " -> " + last);
             }
         }
     }

@@ -119,6 +119,56 @@ class InflationTest {
         }
     }
 
+    /**
+     * A reflect-padded 3D encoder (time halved once) loaded through {@code inflation} from the checkpoint of
+     * a reflect-padded 2D encoder, and the largest difference per latent frame between its features of a
+     * still clip (one random frame 4 times) and the 2D encoder's features of that frame.
+     */
+    private float[] stillClipGaps(NDManager m, Inflation inflation, int seed) throws Exception {
+        m.getEngine().setRandomSeed(seed);
+        VqganEncoder flat = VqganEncoder.builder().setImageChannels(1).setLatentChannels(4).optBaseChannels(8)
+                .optChannelMultipliers(1, 2, 2).optResidualBlocks(1).optGroups(4).optAttention(false)
+                .optPadding(PaddingMode.REFLECT).build();
+        flat.initialize(m, DataType.FLOAT32, new Shape(1, 1, 16, 16));
+        Path file = dir.resolve("reflect2d-" + inflation + ".ckpt");
+        Checkpoint.save(file, flat, Map.of("padding", "reflect"));
+        VqganEncoder video = ReflectPaddedModelsTest.encoder(SpatialRank.THREE, PaddingMode.REFLECT);
+        video.initialize(m, DataType.FLOAT32, new Shape(1, 1, 4, 16, 16));
+        Checkpoint.load(file, video, m, inflation.remap());
+        NDArray frame = m.randomUniform(-1, 1, new Shape(1, 1, 16, 16));
+        NDArray expected = run(flat, frame);                                      // (1, 4, 4, 4)
+        NDArray features = run(video, clip(frame, 4));                            // (1, 4, 2, 4, 4)
+        assertEquals(new Shape(1, 4, 2, 4, 4), features.getShape());
+        float[] gaps = new float[2];
+        for (int t = 0; t < 2; t++) {
+            gaps[t] = maxDifference(expected, features.get(new NDIndex(":, :, " + t)));
+        }
+        return gaps;
+    }
+
+    @Test
+    void aCentrallyInflatedReflectEncoderGivesTheTwoDimensionalFeaturesOfEveryFrameOfAStillClip() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] gaps = stillClipGaps(m, Inflation.CENTRAL, 45);
+            for (int t = 0; t < gaps.length; t++) {                               // the zero slots add nothing
+                assertEquals(0f, gaps[t], 1e-4f, "latent frame " + t);
+            }
+        }
+    }
+
+    @Test
+    void withReflectPaddingAverageInflationDoesToo() throws Exception {
+        // reflected in time, a still clip shows every window the same frame kt times, the border too, so the
+        // kt slots of kernel / kt sum to the kernel everywhere; with zero padding the first and last frames
+        // lose a slot (averageInflationComputesTheTwoDimensionalConvolutionAtInteriorFrames)
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] gaps = stillClipGaps(m, Inflation.AVERAGE, 46);
+            for (int t = 0; t < gaps.length; t++) {
+                assertEquals(0f, gaps[t], 1e-4f, "latent frame " + t);
+            }
+        }
+    }
+
     @Test
     void shapesThatDoNotFitNameTheParameterAndBothShapes() {
         try (NDManager m = NDManager.newBaseManager()) {

@@ -94,6 +94,53 @@ class PaddingTest {
         }
     }
 
+    @Test
+    void everyAmountShowsTheSourceElementAndSendsItsGradientBack() {
+        // one axis of a video (time, then width) of 1 to 6 elements, every pad up to 3 the mode allows:
+        // output j shows element source(j - before); element i gets the upstream gradient of every j showing it
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (PaddingMode mode : new PaddingMode[] {PaddingMode.REFLECT, PaddingMode.REPLICATE}) {
+                for (int axis : new int[] {0, 2}) {
+                    for (int size = 1; size <= 6; size++) {
+                        for (int before = 0; before <= Math.min(3, mode.largestPad(size)); before++) {
+                            for (int after = 0; after <= Math.min(3, mode.largestPad(size)); after++) {
+                                checkOneAxis(m, mode, axis, size, before, after);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void checkOneAxis(NDManager m, PaddingMode mode, int axis, int size, int before, int after) {
+        long[] shape = {1, 1, 1, 1, 1};
+        shape[2 + axis] = size;
+        int[] amounts = new int[6];
+        amounts[2 * axis] = before;
+        amounts[2 * axis + 1] = after;
+        int padded = before + size + after;
+        float[] expected = new float[padded];
+        float[] expectedGradient = new float[size];
+        for (int j = 0; j < padded; j++) {
+            int source = (int) mode.source(j - before, size);
+            expected[j] = 10 + source;
+            expectedGradient[source] += j + 1;                 // upstream gradient j + 1 at output j
+        }
+        NDArray x = m.arange(10f, 10f + size, 1f).reshape(new Shape(shape));
+        x.setRequiresGradient(true);
+        long[] outShape = shape.clone();
+        outShape[2 + axis] = padded;
+        NDArray upstream = m.arange(1f, padded + 1f, 1f).reshape(new Shape(outShape));
+        String what = mode + " axis " + axis + " size " + size + " by " + before + ", " + after;
+        try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+            NDArray out = Padding.pad(x, mode, amounts);
+            assertArrayEquals(expected, out.toFloatArray(), what);
+            gc.backward(out.mul(upstream).sum());
+        }
+        assertArrayEquals(expectedGradient, x.getGradient().toFloatArray(), what);
+    }
+
     private static float[] gradientOfSum(NDArray x, PaddingMode mode, int... amounts) {
         x.setRequiresGradient(true);
         try (GradientCollector gc = x.getManager().getEngine().newGradientCollector()) {

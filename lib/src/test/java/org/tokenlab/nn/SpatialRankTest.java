@@ -56,6 +56,20 @@ class SpatialRankTest {
     }
 
     @Test
+    void sameConvolutionWithAPaddingModeKeepsDjlsParameterNames() {
+        assertInstanceOf(Conv3d.class, SpatialRank.THREE.sameConvolution(4, 3, PaddingMode.ZEROS));
+        Block reflect = SpatialRank.THREE.sameConvolution(4, 3, PaddingMode.REFLECT);
+        assertInstanceOf(PaddedConvolution.class, reflect);
+        try (NDManager m = NDManager.newBaseManager()) {
+            reflect.initialize(m, DataType.FLOAT32, new Shape(2, 3, 5, 6, 7));
+            assertEquals(java.util.List.of("weight", "bias"), reflect.getParameters().keys());
+            assertEquals(new Shape(4, 3, 3, 3, 3), reflect.getParameters().get("weight").getArray().getShape());
+            assertEquals(new Shape(2, 4, 5, 6, 7), reflect.getOutputShapes(new Shape[] {new Shape(2, 3, 5, 6, 7)})[0]);
+        }
+        assertThrows(IllegalArgumentException.class, () -> SpatialRank.TWO.sameConvolution(4, 2, PaddingMode.REFLECT));
+    }
+
+    @Test
     void refusesShapesOfTheWrongRank() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SpatialRank.THREE.convolution(4, new Shape(3, 3), new Shape(1, 1, 1), new Shape(1, 1, 1)));
