@@ -129,13 +129,31 @@ public final class Filmstrip {
         return java.awt.Color.HSBtoRGB((float) hue, 0.65f, id % 2 == 0 ? 0.95f : 0.75f) & 0xFFFFFF;
     }
 
+    /**
+     * Whether {@code s} can be drawn: any positive sizes, so a 3x3x3 kernel can be shown enlarged
+     * ({@link #isClips} also asks for frames of at least {@link TensorImages#MIN_SIDE} pixels, which is what
+     * tells a video from other arrays when the kernel picks a picture for an array).
+     */
+    private static boolean drawable(Shape s) {
+        int c = s.dimension() == 5 ? 1 : 0;
+        if (s.dimension() < 4 || s.dimension() > 5 || s.get(c) != 1 && s.get(c) != 3) {
+            return false;
+        }
+        for (int i = 0; i < s.dimension(); i++) {
+            if (s.get(i) < 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The frames of every clip, clip by clip, on one pixel range. */
     static List<List<BufferedImage>> frames(NDArray clips, PixelRange range) {
         Checks.notNull(clips, "clips");
         Checks.notNull(range, "range");
         Shape s = clips.getShape();
-        Checks.require(isClips(s), "Filmstrip expects a clip (C, T, H, W) or clips (B, C, T, H, W) with C = 1 or 3 "
-                + "and H, W >= %d, got %s", TensorImages.MIN_SIDE, Checks.describe(s));
+        Checks.require(drawable(s), "Filmstrip expects a clip (C, T, H, W) or clips (B, C, T, H, W) with C = 1 or 3 "
+                + "and positive sizes, got %s", Checks.describe(s));
         if (s.dimension() == 4) {
             return List.of(TensorImages.toFrames(clips, range));
         }

@@ -114,6 +114,15 @@ class FilmstripTest {
     }
 
     @Test
+    void smallVolumesSuchAsKernelsDrawEnlarged() {
+        BufferedImage kernels = Filmstrip.of(manager.zeros(new Shape(2, 1, 3, 3, 3)), PixelRange.SIGNED_UNIT, 10);
+        int gap = ImageGrid.GAP;
+        assertEquals(3 * 30 + 4 * gap, kernels.getWidth(), "three slots of 3x3 enlarged 10 times");
+        assertEquals(2 * 30 + 3 * gap, kernels.getHeight(), "one row per kernel");
+        assertFalse(Filmstrip.isClips(new Shape(2, 1, 3, 3, 3)), "the kernel still does not take them for a video");
+    }
+
+    @Test
     void whatIsNotAClipIsRefusedWithItsShape() {
         assertTrue(Filmstrip.isClips(new Shape(2, 1, 3, 8, 8)));
         assertTrue(Filmstrip.isClips(new Shape(1, 4, 8, 8)));
