@@ -1,6 +1,10 @@
 /**
  * Tokenizers: models that turn pixels into token ids and back. {@link org.tokenlab.tokenizer.PatchAutoencoder}
  * is the smallest: a multilayer perceptron over image patches with any quantizer in the middle.
+ * {@link org.tokenlab.tokenizer.QuantizedAutoencoder} is the convolutional VQ tokenizer's shape
+ * (encoder, code convolution, quantizer, decoder) that {@link org.tokenlab.tokenizer.VqganTokenizer}
+ * (images) and {@code org.tokenlab.magvit.MagvitTokenizer} (videos) share, and that
+ * {@code org.tokenlab.train.GanTrainer} trains.
  *
  * <p>Every tokenizer's forward pass gives a {@link org.tokenlab.tokenizer.TokenizerOutput}
  * (reconstruction, ids, quantizer loss and its named parts), and every
