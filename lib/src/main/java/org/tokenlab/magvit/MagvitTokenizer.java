@@ -1,6 +1,5 @@
 package org.tokenlab.magvit;
 
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -46,7 +45,7 @@ public final class MagvitTokenizer extends QuantizedAutoencoder {
 
     private MagvitTokenizer(MagvitConfig config, Quantizer quantizer) {
         super(architecture(VqganEncoder.builder(), config).build(), architecture(VqganDecoder.builder(), config).build(),
-                quantizer, SpatialRank.THREE, config.latentChannels());
+                quantizer, SpatialRank.THREE, config.imageChannels(), config.latentChannels());
         this.config = config;
     }
 
@@ -114,28 +113,5 @@ public final class MagvitTokenizer extends QuantizedAutoencoder {
         }
         Checkpoint.load(file, this, getParameters().get(0).getValue().getArray().getManager(), inflation.remap());
         return this;
-    }
-
-    /**
-     * Clips {@code (B, C, T, H, W)} with {@code C} of {@link MagvitConfig#imageChannels()} give ids
-     * {@code (B, T/s, H/f, W/f)}, or {@code (B, Q, T/s, H/f, W/f)} for a residual quantizer.
-     *
-     * @throws IllegalArgumentException for another rank or channel count, or sizes the factors do not divide
-     */
-    @Override
-    public Shape tokenShape(Shape input) {
-        Checks.require(input == null || input.dimension() != 5 || input.get(1) == config.imageChannels(),
-                "MagvitTokenizer takes clips with %d channel(s) (config imageChannels), got shape %s",
-                config.imageChannels(), input == null ? "null" : Checks.describe(input));
-        return super.tokenShape(input);
-    }
-
-    /** Clips {@code (B, C, t*s, h*f, w*f)} of ids {@code (B, t, h, w)}; {@code channels} must be the config's. */
-    @Override
-    public Shape inputShape(Shape tokens, int channels) {
-        Checks.require(channels == config.imageChannels(), "MagvitTokenizer draws clips with %d channel(s) "
-                + "(config imageChannels), got channels = %d; pass %d", config.imageChannels(), channels,
-                config.imageChannels());
-        return super.inputShape(tokens, channels);
     }
 }

@@ -45,6 +45,7 @@ public abstract class QuantizedAutoencoder extends AbstractBlock implements Visu
 
     private final Quantizer quantizer;
     private final SpatialRank rank;
+    private final int imageChannels;
     private final VqganEncoder encoder;
     private final Block quantConv;
     private final Block postQuantConv;
@@ -55,12 +56,14 @@ public abstract class QuantizedAutoencoder extends AbstractBlock implements Visu
 
     /**
      * Wires {@code encoder -> quant_conv -> quantizer -> post_quant_conv -> decoder}; encoder and
-     * decoder must be of {@code rank} and share one architecture, {@code latentChannels} wide.
+     * decoder must be of {@code rank} and share one architecture, {@code latentChannels} wide, for
+     * inputs of {@code imageChannels} channels.
      */
     protected QuantizedAutoencoder(VqganEncoder encoder, VqganDecoder decoder, Quantizer quantizer, SpatialRank rank,
-            int latentChannels) {
+            int imageChannels, int latentChannels) {
         this.quantizer = Checks.notNull(quantizer, "quantizer");
         this.rank = Checks.notNull(rank, "rank");
+        this.imageChannels = imageChannels;
         this.encoder = addChildBlock("encoder", encoder);
         quantConv = addChildBlock("quant_conv", rank.sameConvolution(quantizer.codeDimension(), 1));
         if (quantizer instanceof Block) {
@@ -225,19 +228,29 @@ public abstract class QuantizedAutoencoder extends AbstractBlock implements Visu
      * The ids' shape for inputs shaped {@code input}: images {@code (B, C, H, W)} give
      * {@code (B, H/f, W/f)}, videos {@code (B, C, T, H, W)} give {@code (B, T/s, H/f, W/f)} for the
      * {@link #temporalFactor()} {@code s}; a residual quantizer of {@code Q} levels adds its axis after the batch.
+     * {@code C} must be the config's {@code imageChannels}.
      *
-     * @throws IllegalArgumentException for another rank, or sizes the factors do not divide (the
-     *     message names the nearest sizes that fit)
+     * @throws IllegalArgumentException for another rank or channel count, or sizes the factors do not
+     *     divide (the message names the nearest sizes that fit)
      */
     @Override
     public Shape tokenShape(Shape input) {
+        Checks.require(input == null || !rank.matches(input) || input.get(1) == imageChannels,
+                "%s takes %s with %d channel(s) (config imageChannels), got shape %s", getClass().getSimpleName(),
+                rank.inputs(), imageChannels, input == null ? "null" : Checks.describe(input));
         return rank == SpatialRank.TWO ? TokenGridShapes.imageTokens(this, input)
                 : TokenGridShapes.videoTokens(this, temporalFactor(), input);
     }
 
-    /** The inverse of {@link #tokenShape}: inputs with {@code channels} channels whose ids are shaped {@code tokens}. */
+    /**
+     * The inverse of {@link #tokenShape}: inputs with {@code channels} channels whose ids are shaped
+     * {@code tokens}; {@code channels} must be the config's {@code imageChannels}.
+     */
     @Override
     public Shape inputShape(Shape tokens, int channels) {
+        Checks.require(channels == imageChannels, "%s draws %s with %d channel(s) (config imageChannels), got "
+                + "channels = %d; pass %d", getClass().getSimpleName(), rank.inputs(), imageChannels, channels,
+                imageChannels);
         return rank == SpatialRank.TWO ? TokenGridShapes.imageInput(this, tokens, channels)
                 : TokenGridShapes.videoInput(this, temporalFactor(), tokens, channels);
     }

@@ -1,6 +1,5 @@
 package org.tokenlab.tokenizer;
 
-import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tokenlab.internal.Checks;
@@ -40,7 +39,7 @@ public final class VqganTokenizer extends QuantizedAutoencoder {
 
     private VqganTokenizer(VqganConfig config, Quantizer quantizer) {
         super(architecture(VqganEncoder.builder(), config).build(), architecture(VqganDecoder.builder(), config).build(),
-                quantizer, SpatialRank.TWO, config.latentChannels());
+                quantizer, SpatialRank.TWO, config.imageChannels(), config.latentChannels());
         this.config = config;
     }
 
@@ -75,31 +74,5 @@ public final class VqganTokenizer extends QuantizedAutoencoder {
         out.put("tokenizer", "VqganTokenizer");
         out.putAll(RecordText.components(config));
         return out;
-    }
-
-    /**
-     * Images {@code (B, C, H, W)} with {@code C} of this tokenizer's {@link VqganConfig#imageChannels()}
-     * give ids {@code (B, H/f, W/f)}, or {@code (B, Q, H/f, W/f)} for a residual quantizer of {@code Q} levels.
-     *
-     * @throws IllegalArgumentException for another rank or channel count, or sizes {@code f} does not divide
-     */
-    @Override
-    public Shape tokenShape(Shape input) {
-        Checks.require(input == null || input.dimension() != 4 || input.get(1) == config.imageChannels(),
-                "VqganTokenizer takes images with %d channel(s) (config imageChannels), got shape %s",
-                config.imageChannels(), input == null ? "null" : Checks.describe(input));
-        return super.tokenShape(input);
-    }
-
-    /**
-     * Images {@code (B, C, h*f, w*f)} of ids {@code (B, h, w)} or {@code (B, Q', h, w)}; {@code channels}
-     * must be this tokenizer's {@link VqganConfig#imageChannels()}.
-     */
-    @Override
-    public Shape inputShape(Shape tokens, int channels) {
-        Checks.require(channels == config.imageChannels(), "VqganTokenizer draws images with %d channel(s) "
-                + "(config imageChannels), got channels = %d; pass %d", config.imageChannels(), channels,
-                config.imageChannels());
-        return super.inputShape(tokens, channels);
     }
 }
