@@ -257,10 +257,7 @@ public abstract class QuantizedAutoencoder extends AbstractBlock implements Visu
 
     /** The rank of the ids: the grid's axes plus the batch axis, plus any axis the quantizer adds. */
     protected int gridRank() {
-        long[] ones = new long[rank.inputDimension()];
-        java.util.Arrays.fill(ones, 1);
-        ones[1] = quantizer.codeDimension();
-        return quantizer.indexShape(new Shape(ones)).dimension();
+        return TokenGridShapes.gridRank(quantizer, rank.axes());
     }
 
     /** The ids this tokenizer's quantizer gives, as the error messages describe them. */
