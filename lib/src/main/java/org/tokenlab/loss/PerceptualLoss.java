@@ -1,11 +1,11 @@
 package org.tokenlab.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import java.util.List;
 import org.tokenlab.internal.Checks;
+import org.tokenlab.internal.Frames;
 import org.tokenlab.internal.Scalars;
 
 /**
@@ -63,7 +63,7 @@ public final class PerceptualLoss {
     public NDArray perLayer(NDArray reconstruction, NDArray target) {
         check(reconstruction, target);
         if (reconstruction.getShape().dimension() == 5) { // clips: every frame is an image
-            return perLayer(frames(reconstruction), frames(target));
+            return perLayer(Frames.of(reconstruction), Frames.of(target));
         }
         List<NDArray> x = network.features(reconstruction);
         List<NDArray> y = network.features(target);
@@ -75,12 +75,6 @@ public final class PerceptualLoss {
             layers[l] = fx.sub(fy).square().mean().reshape(1);
         }
         return NDArrays.concat(new NDList(layers)); // (L)
-    }
-
-    /** Clips {@code (B, C, T, H, W)} as the images {@code (B*T, C, H, W)} of their frames. */
-    private static NDArray frames(NDArray clips) {
-        Shape s = clips.getShape();
-        return clips.transpose(0, 2, 1, 3, 4).reshape(s.get(0) * s.get(2), s.get(1), s.get(3), s.get(4));
     }
 
     /** Each position's channel vector (axis 1) divided by {@code sqrt(|x|^2 + EPSILON)}. */

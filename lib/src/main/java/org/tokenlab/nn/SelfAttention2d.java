@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
+import org.tokenlab.internal.Frames;
 
 /**
  * Single-head self-attention over the {@code H * W} positions of a feature map, with a residual
@@ -61,10 +62,8 @@ public final class SelfAttention2d extends AbstractBlock {
         NDArray input = inputs.singletonOrThrow();
         checkInput(input.getShape());
         if (input.getShape().dimension() == 5) {                     // (B, C, T, H, W): each frame on its own
-            Shape v = input.getShape();
-            NDArray frames = input.transpose(0, 2, 1, 3, 4).reshape(v.get(0) * v.get(2), v.get(1), v.get(3), v.get(4));
-            NDArray out = attend(ps, frames, training);               // (B*T, C, H, W)
-            return new NDList(out.reshape(v.get(0), v.get(2), v.get(1), v.get(3), v.get(4)).transpose(0, 2, 1, 3, 4));
+            NDArray out = attend(ps, Frames.of(input), training);     // (B*T, C, H, W)
+            return new NDList(Frames.toClips(out, input.getShape()));
         }
         return new NDList(attend(ps, input, training));
     }

@@ -1,13 +1,13 @@
 package org.tokenlab.tokenizer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
+import org.tokenlab.internal.Frames;
 import org.tokenlab.internal.HostValues;
 import org.tokenlab.internal.Slices;
 import org.tokenlab.metrics.CodebookUsage;
@@ -68,11 +68,7 @@ public record TokenizerEvaluation(int images, double psnr, double ssim, Codebook
 
     /** Clips {@code (N, C, T, H, W)} as their frames {@code (N*T, C, H, W)}; images as they are. */
     private static NDArray asFrames(NDArray x) {
-        Shape s = x.getShape();
-        if (s.dimension() == 4) {
-            return x;
-        }
-        return x.transpose(0, 2, 1, 3, 4).reshape(s.get(0) * s.get(2), s.get(1), s.get(3), s.get(4));
+        return x.getShape().dimension() == 4 ? x : Frames.of(x);
     }
 
     @Override

@@ -449,10 +449,6 @@ public final class GanTrainer implements AutoCloseable {
         return d.forward(new NDList(images)).singletonOrThrow();
     }
 
-    private NDArray reconstructionLoss(NDArray reconstruction, NDArray images) {
-        return ReconstructionLoss.L1.loss(reconstruction, images).add(perceptualLoss(reconstruction, images));
-    }
-
     private NDArray perceptualLoss(NDArray reconstruction, NDArray images) {
         if (perceptual == null || settings.perceptualWeight() == 0) {
             return reconstruction.getManager().zeros(new Shape(), reconstruction.getDataType());
