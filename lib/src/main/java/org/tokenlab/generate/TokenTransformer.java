@@ -3,26 +3,15 @@ package org.tokenlab.generate;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Embedding;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
-import java.util.ArrayList;
-import java.util.List;
 import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.nn.AttentionMask;
 import org.tokenlab.nn.KvCache;
-import org.tokenlab.nn.TransformerLayer;
 
 /**
  * A decoder-only GPT over token ids, the second stage of VQGAN ("Taming Transformers"): it learns
@@ -57,38 +46,15 @@ public final class TokenTransformer extends AbstractBlock {
     private final int vocabulary;
     private final int classes;
     private final int maxLength;
-    private final int width;
-    private final int heads;
-    private final Parameter tokenEmbedding;    // (V + classes, C)
-    private final Parameter positionEmbedding; // (T, C)
-    private final Dropout embeddingDropout;
-    private final List<TransformerLayer> layers = new ArrayList<>();
-    private final LayerNorm finalNorm;
-    private final Linear head;
+    private final TransformerStack stack;
 
     private TokenTransformer(Builder b) {
         this.vocabulary = b.vocabulary;
         this.classes = b.classes;
         this.maxLength = b.maxLength;
-        this.width = b.width;
-        this.heads = b.heads;
-        this.tokenEmbedding = addParameter(Parameter.builder().setName("tokenEmbedding").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(vocabulary + classes, width)).build());
-        this.positionEmbedding = addParameter(Parameter.builder().setName("positionEmbedding").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(maxLength, width)).build());
-        this.embeddingDropout = addChildBlock("embeddingDropout", Dropout.builder().optRate(b.dropout).build());
-        for (int i = 0; i < b.layers; i++) {
-            layers.add(addChildBlock("layer" + i, new TransformerLayer(width, heads, b.dropout, AttentionMask.CAUSAL)));
-        }
-        this.finalNorm = addChildBlock("finalNorm", LayerNorm.builder().axis(2).build());
-        this.head = addChildBlock("head", Linear.builder().setUnits(vocabulary).optBias(false).build());
-        setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
-        float residualStd = (float) (0.02 / Math.sqrt(2.0 * layers.size()));
-        for (TransformerLayer layer : layers) {
-            for (Linear projection : layer.residualProjections()) {
-                projection.setInitializer(new NormalInitializer(residualStd), Parameter.Type.WEIGHT);
-            }
-        }
+        TransformerStack.Sizes sizes = new TransformerStack.Sizes(
+                vocabulary + classes, maxLength, vocabulary, b.layers, b.heads, b.width, b.dropout);
+        this.stack = new TransformerStack(this, sizes, AttentionMask.CAUSAL, this::addParameter, this::addChildBlock);
     }
 
     public static Builder builder() {
@@ -107,20 +73,12 @@ public final class TokenTransformer extends AbstractBlock {
     public NDArray forward(ParameterStore ps, NDArray ids, KvCache cache, boolean training) {
         int start = cache == null ? 0 : cache.length();
         checkIds(ids, start);
-        Checks.require(cache == null || cache.layers() == layers.size(),
+        Checks.require(cache == null || cache.layers() == stack.depth(),
                 "KvCache has %d layers but this TokenTransformer has %d; create it with model.newCache(manager)",
-                cache == null ? 0 : cache.layers(), layers.size());
+                cache == null ? 0 : cache.layers(), stack.depth());
         long l = ids.getShape().get(1);
-        NDArray tokens = ps.getValue(tokenEmbedding, ids.getDevice(), training);
-        NDArray positions = ps.getValue(positionEmbedding, ids.getDevice(), training);
-        NDArray x = Embedding.embedding(ids, tokens, SparseFormat.DENSE).singletonOrThrow()  // (B, L, C)
-                .add(positions.get(ids.getManager(), new NDIndex("{}:{}", start, start + l))); // + (L, C)
-        x = embeddingDropout.forward(ps, new NDList(x), training).singletonOrThrow();
-        for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).forward(ps, x, AttentionMask.CAUSAL, cache, i, training);
-        }
-        x = finalNorm.forward(ps, new NDList(x), training).singletonOrThrow();
-        NDArray logits = head.forward(ps, new NDList(x), training).singletonOrThrow();          // (B, L, V)
+        NDArray hidden = stack.hidden(ps, ids, start, cache, training);   // (B, L, C)
+        NDArray logits = stack.readOut(ps, hidden, training);              // (B, L, V)
         if (cache != null) {
             cache.advance((int) l);
         }
@@ -152,7 +110,7 @@ public final class TokenTransformer extends AbstractBlock {
 
     /** An empty cache for this model, preallocated to {@code maxLength} positions, whose arrays live in a sub-manager of {@code manager}. */
     public KvCache newCache(NDManager manager) {
-        return new KvCache(manager, layers.size(), maxLength);
+        return new KvCache(manager, stack.depth(), maxLength);
     }
 
     /** Class-token prefixes {@code (B, 1)} int64, one row per label: id {@code V + label}. */
@@ -177,13 +135,10 @@ public final class TokenTransformer extends AbstractBlock {
         Checks.require(l >= 1 && start + l <= maxLength,
                 "TokenTransformer reads at most %d positions (setMaxLength), got %d new ids after %d cached; shorten the sequence",
                 maxLength, l, start);
-        try (NDArray lo = ids.min().toType(DataType.INT64, false); NDArray hi = ids.max().toType(DataType.INT64, false)) {
-            long min = lo.getLong();
-            long max = hi.getLong();
-            Checks.require(min >= 0 && max < vocabulary + classes,
-                    "TokenTransformer ids must be in [0, %d) (%d image tokens + %d class tokens), got values in [%d, %d]",
-                    vocabulary + classes, vocabulary, classes, min, max);
-        }
+        long[] range = TransformerStack.range(ids);
+        Checks.require(range[0] >= 0 && range[1] < vocabulary + classes,
+                "TokenTransformer ids must be in [0, %d) (%d image tokens + %d class tokens), got values in [%d, %d]",
+                vocabulary + classes, vocabulary, classes, range[0], range[1]);
     }
 
     @Override
@@ -199,13 +154,7 @@ public final class TokenTransformer extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        Shape hidden = new Shape(inputShapes[0].get(0), inputShapes[0].get(1), width); // (B, L, C)
-        embeddingDropout.initialize(manager, dataType, hidden);
-        for (TransformerLayer layer : layers) {
-            layer.initialize(manager, dataType, hidden);
-        }
-        finalNorm.initialize(manager, dataType, hidden);
-        head.initialize(manager, dataType, hidden);
+        stack.initializeChildBlocks(manager, dataType, inputShapes[0].get(0), inputShapes[0].get(1));
     }
 
     /** Image-token vocabulary {@code V} (the number of logits). */
@@ -225,7 +174,7 @@ public final class TokenTransformer extends AbstractBlock {
 
     /** Number of transformer layers. */
     public int depth() {
-        return layers.size();
+        return stack.depth();
     }
 
     /** Builder: {@code setVocabulary} and {@code setMaxLength} are required; the rest default to a small CPU model. */
