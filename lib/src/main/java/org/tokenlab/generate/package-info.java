@@ -1,8 +1,12 @@
 /**
- * Generating token sequences: the second stage of VQGAN-style models. {@link org.tokenlab.generate.TokenTransformer}
- * is a GPT over token ids (with optional class tokens as a prefix), trained with
- * {@link org.tokenlab.generate.CausalLoss}; {@link org.tokenlab.generate.AutoregressiveSampler} draws new
- * sequences from it with temperature, top-k and top-p ({@link org.tokenlab.generate.LogitFilters}),
+ * Generating token sequences: the second stage of VQGAN- and MAGVIT-style models.
+ * {@link org.tokenlab.generate.TokenTransformer} is a GPT over token ids (with optional class tokens as a
+ * prefix), trained with {@link org.tokenlab.generate.CausalLoss}; {@link org.tokenlab.generate.AutoregressiveSampler}
+ * draws new sequences from it with temperature, top-k and top-p ({@link org.tokenlab.generate.LogitFilters}),
  * feeding one token at a time through a {@link org.tokenlab.nn.KvCache}.
+ * {@link org.tokenlab.generate.MaskedTokenTransformer} is MaskGIT's and MAGVIT's bidirectional transformer over
+ * {@code [task][class][grid]} with a {@code [MASK]} token, and {@link org.tokenlab.generate.MaskGitSampler}
+ * decodes whole grids from it in a few parallel steps ({@link org.tokenlab.generate.MaskGitResult}), taking the
+ * model as a function.
  */
 package org.tokenlab.generate;
