@@ -45,7 +45,7 @@ class ShellStartupTest {
     @Test
     void aPackageAddedToTheClassPathAppears(@TempDir Path tmp) throws Exception {
         Path extra = tmp.resolve("extra");
-        compile(extra, "package org.tokenlab.mask; public final class Masks {}",
+        compile(extra, "package org.tokenlab.sketch; public final class Sketches {}",
                 "package org.tokenlab.hidden; final class Helper { public static class Nested {} }",
                 "package org.tokenlab.video.internal; public class Frames {}",
                 "package org.other; public class Outside {}");
@@ -53,12 +53,12 @@ class ShellStartupTest {
         String classPath = library + File.pathSeparator + extra;
 
         List<String> found = ShellStartup.packages(classPath);
-        assertTrue(found.contains("org.tokenlab.mask"), found.toString());
+        assertTrue(found.contains("org.tokenlab.sketch"), found.toString());
         assertFalse(found.contains("org.tokenlab.hidden"), "a package without a public top-level class: " + found);
         assertFalse(found.contains("org.tokenlab.video.internal"), found.toString());
         assertFalse(found.contains("org.other"), found.toString());
-        assertFalse(ShellStartup.packages(library.toString()).contains("org.tokenlab.mask"));
-        assertTrue(ShellStartup.script(classPath).contains("\nimport org.tokenlab.mask.*;\n"));
+        assertFalse(ShellStartup.packages(library.toString()).contains("org.tokenlab.sketch"));
+        assertTrue(ShellStartup.script(classPath).contains("\nimport org.tokenlab.sketch.*;\n"));
     }
 
     @Test
