@@ -5,7 +5,8 @@
  * draws new sequences from it with temperature, top-k and top-p ({@link org.tokenlab.generate.LogitFilters}),
  * feeding one token at a time through a {@link org.tokenlab.nn.KvCache}.
  * {@link org.tokenlab.generate.MaskedTokenTransformer} is MaskGIT's and MAGVIT's bidirectional transformer over
- * {@code [task][class][grid]} with a {@code [MASK]} token, and {@link org.tokenlab.generate.MaskGitSampler}
+ * {@code [task][class][grid]} with a {@code [MASK]} token, trained with {@link org.tokenlab.generate.MaskedTokenLoss}
+ * (cross-entropy weighted per position: the masked ones, or all as MAGVIT's COMMIT), and {@link org.tokenlab.generate.MaskGitSampler}
  * decodes whole grids from it in a few parallel steps ({@link org.tokenlab.generate.MaskGitResult}), taking the
  * model as a function.
  */
