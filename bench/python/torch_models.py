@@ -6,7 +6,9 @@ org.tokenlab.bench.compare): same shapes, same parameter count, same loss, Adam 
 VQGAN blocks take a number of spatial axes, as the Java blocks take a SpatialRank: 2 for VQGAN on
 images (B, C, H, W), 3 for MAGVIT's 3D tokenizer on clips (B, C, T, H, W) (Conv3d 3x3x3, time halved
 only at the steps MagvitConfig.defaults() says), and a padding mode: zeros as VQGAN, or reflection as
-MAGVIT, on every same-size convolution and on the pad before each strided one.
+MAGVIT, on every same-size convolution and on the pad before each strided one. The masked-token
+transformer mirrors org.tokenlab.generate.MaskedTokenTransformer (GPT-2's pre-norm layers under full
+attention, org.tokenlab.nn.TransformerLayer and MaskedSelfAttention) with MaskedTokenLoss.
 
 The Java driver starts this file with /usr/bin/python3 and talks to it one line at a time:
 
@@ -21,6 +23,8 @@ Anything that fails answers `error MESSAGE` on one line. Run it by hand with `--
 (default 2) to time every model briefly (the MAGVIT rows take seconds a step: minutes in all).
 """
 
+import math
+import random
 import sys
 import time
 
@@ -244,6 +248,112 @@ class ConvAutoencoder(nn.Module):
         return self.up2(F.interpolate(h, scale_factor=2.0, mode="nearest"))
 
 
+# MaskGitTraining: 4 layers of width 256 with 8 heads over [task][class][4x16x16 grid], 1024 codes;
+# vocabulary codes, [MASK], 10 tasks, 101 classes and "no class" (MaskedTokenTransformer's layout).
+TOKEN_CODES, TOKEN_GRID, TOKEN_TASKS, TOKEN_CLASSES = 1024, 4 * 16 * 16, 10, 101
+TOKEN_LAYERS, TOKEN_HEADS, TOKEN_WIDTH, TOKEN_BATCH = 4, 8, 256, 8
+MASK_ID = TOKEN_CODES
+
+
+class MaskedSelfAttention(nn.Module):
+    """org.tokenlab.nn.MaskedSelfAttention under the full mask: one linear layer (with bias) to queries,
+    keys and values, softmax(q k^T / sqrt(headDim)) v per head, a linear projection (with bias)."""
+
+    def __init__(self, width, heads):
+        super().__init__()
+        self.heads = heads
+        self.query_key_value = nn.Linear(width, 3 * width)
+        self.projection = nn.Linear(width, width)
+
+    def forward(self, x):  # (B, L, C)
+        b, l, c = x.shape
+        d = c // self.heads
+        qkv = self.query_key_value(x).reshape(b, l, 3, self.heads, d).permute(2, 0, 3, 1, 4)  # (3, B, heads, L, d)
+        q, k, v = qkv[0], qkv[1], qkv[2]
+        scores = q.matmul(k.transpose(2, 3)) * (1.0 / math.sqrt(d))  # (B, heads, L, L)
+        y = scores.softmax(-1).matmul(v).transpose(1, 2).reshape(b, l, c)  # (B, L, C)
+        return self.projection(y)
+
+
+class TransformerLayer(nn.Module):
+    """org.tokenlab.nn.TransformerLayer: x + attention(LayerNorm(x)), then x + Linear(GELU(Linear(LayerNorm(x)))),
+    C -> 4C -> C with biases; LayerNorm eps 1e-5 as DJL's, exact (erf) GELU as DJL's gelu."""
+
+    def __init__(self, width, heads):
+        super().__init__()
+        self.attention_norm = nn.LayerNorm(width)
+        self.attention = MaskedSelfAttention(width, heads)
+        self.mlp_norm = nn.LayerNorm(width)
+        self.expand = nn.Linear(width, 4 * width)
+        self.contract = nn.Linear(4 * width, width)
+
+    def forward(self, x):
+        x = x + self.attention(self.attention_norm(x))
+        return x + self.contract(F.gelu(self.expand(self.mlp_norm(x))))
+
+
+class MaskedTokenTransformer(nn.Module):
+    """MaskedTokenTransformer with tasks and classes: token + learned position embeddings over
+    [task][class][grid], the layers, a final LayerNorm and a bias-free head over the codes, read out at
+    the grid positions only. Initialized as GPT-2 (and the Java side): weights N(0, 0.02), the two
+    residual projections of each layer N(0, 0.02 / sqrt(2 layers)), biases 0. Dropout is 0 on the Java
+    side (its dropout blocks return their input), so there is none here."""
+
+    def __init__(self):
+        super().__init__()
+        vocabulary = TOKEN_CODES + 1 + TOKEN_TASKS + TOKEN_CLASSES + 1
+        self.prefix = 2  # [task][class]
+        self.token_embedding = nn.Parameter(torch.randn(vocabulary, TOKEN_WIDTH) * 0.02)
+        self.position_embedding = nn.Parameter(torch.randn(self.prefix + TOKEN_GRID, TOKEN_WIDTH) * 0.02)
+        self.layers = nn.ModuleList(TransformerLayer(TOKEN_WIDTH, TOKEN_HEADS) for _ in range(TOKEN_LAYERS))
+        self.final_norm = nn.LayerNorm(TOKEN_WIDTH)
+        self.head = nn.Linear(TOKEN_WIDTH, TOKEN_CODES, bias=False)
+        for module in self.modules():
+            if isinstance(module, nn.Linear):
+                nn.init.normal_(module.weight, std=0.02)
+                if module.bias is not None:
+                    nn.init.zeros_(module.bias)
+        for layer in self.layers:
+            for projection in (layer.attention.projection, layer.contract):
+                nn.init.normal_(projection.weight, std=0.02 / math.sqrt(2 * TOKEN_LAYERS))
+
+    def forward(self, ids):  # (B, 2 + L) -> (B, L, K)
+        x = F.embedding(ids, self.token_embedding) + self.position_embedding[:ids.shape[1]]  # (B, 2 + L, C)
+        for layer in self.layers:
+            x = layer(x)
+        return self.head(self.final_norm(x[:, self.prefix:]))
+
+
+def cosine_mask_count(r, tokens):
+    """MaskSchedule.COSINE.trainingMaskCount: ceil(tokens * cos(pi/2 r)), the ratio clipped to [1e-6, 1], the count to [1, tokens]."""
+    ratio = min(1.0, max(1e-6, math.cos(math.pi / 2 * r)))
+    return max(1, min(tokens, math.ceil(tokens * ratio - 1e-9)))
+
+
+class MaskedTokenBatch:
+    """MaskGitTraining's fixed batch: the [task][class] prefix of each row, random grids of codes (the
+    targets), and the draws of the mask ratio."""
+
+    def __init__(self):
+        first_task, first_class = TOKEN_CODES + 1, TOKEN_CODES + 1 + TOKEN_TASKS
+        self.prefix = torch.tensor([[first_task + b % TOKEN_TASKS, first_class + (7 * b) % TOKEN_CLASSES]
+                                    for b in range(TOKEN_BATCH)])  # (B, 2)
+        self.grids = torch.randint(0, TOKEN_CODES, (TOKEN_BATCH, TOKEN_GRID))  # (B, L)
+        self.random = random.Random(0)
+
+
+def masked_token_loss(model, batch):
+    """One ratio for the batch, that many random positions of each row behind [MASK], MaskedTokenLoss.of:
+    the cross-entropy at the masked positions over their number."""
+    hidden = cosine_mask_count(batch.random.random(), TOKEN_GRID)
+    masked = torch.rand(TOKEN_BATCH, TOKEN_GRID).argsort(1).argsort(1) < hidden  # (B, L): `hidden` per row
+    ids = torch.cat([batch.prefix, torch.where(masked, torch.full_like(batch.grids, MASK_ID), batch.grids)], 1)
+    weights = masked.float()  # (B, L)
+    log_probabilities = model(ids).log_softmax(-1)  # (B, L, K)
+    picked = log_probabilities.gather(-1, batch.grids.unsqueeze(-1)).squeeze(-1)  # (B, L)
+    return (-picked * weights).sum() / weights.sum()
+
+
 def pixels(*shape):
     return torch.rand(*shape) * 2 - 1
 
@@ -292,6 +402,7 @@ MODELS = {
     "magvit-train": lambda: Training(magvit("reflect"), pixels(*CLIPS), vqgan_loss),
     "magvit-forward": lambda: Inference(magvit("reflect"), pixels(*CLIPS), lambda m, x: m.decode(m.encode(x))),
     "magvit-zeros-train": lambda: Training(magvit("zeros"), pixels(*CLIPS), vqgan_loss),
+    "maskgit-train": lambda: Training(MaskedTokenTransformer(), MaskedTokenBatch(), masked_token_loss),
     "conv-stack-train": lambda: Training(conv_stack(), pixels(32, 1, 32, 32), mse_loss),
     "autoencoder-train": lambda: Training(ConvAutoencoder(), pixels(64, 1, 32, 32), mse_loss),
     "conv-forward": lambda: Inference(nn.Conv2d(64, 64, 3, padding=1), torch.randn(64, 64, 16, 16), lambda m, x: m(x)),

@@ -105,6 +105,7 @@ public final class MaskedTokenLoss {
                         + "MAGVIT's all ones",
                 Checks.describe(s), Checks.describe(weights.getShape()));
         NDArray w = weights.toType(ce.getDataType(), true);                       // (B, L), an engine-owned copy: the graph keeps it
+        w.attach(ce.getManager());                                                // with the loss's other temporaries
         checkWeights(w);
         NDArray weighted = ce.mul(w);                                             // (B, L)
         if (normalization == Normalization.TOKENS) {
@@ -134,6 +135,7 @@ public final class MaskedTokenLoss {
         Checks.require(type == DataType.INT64 || type == DataType.INT32,
                 "MaskedTokenLoss expects int64 targets (B, L), got %s; convert with targets.toType(DataType.INT64, false)", type);
         NDArray t = targets.toType(DataType.INT64, true);                         // (B, L), engine-owned: gather keeps its index
+        t.attach(logits.getManager());                                            // not left on the targets' manager
         checkTargets(t, s.get(2));
         NDArray logProbabilities = logits.logSoftmax(-1);                        // (B, L, K)
         NDArray picked = logProbabilities.gather(t.expandDims(-1), -1).squeeze(-1); // (B, L)

@@ -120,6 +120,17 @@ class MaskedTokenLossTest {
     }
 
     @Test
+    void temporariesStayWithTheLogits() {
+        try (NDManager m = NDManager.newBaseManager(); NDManager held = NDManager.newBaseManager()) {
+            NDArray t = targets(held, 2, 0, 3);
+            NDArray w = weights(held, 1, 1, 1);
+            int arrays = held.getManagedArrays().size();
+            MaskedTokenLoss.builder().optLabelSmoothing(0.1f).build().compute(logits(m), t, w);
+            assertEquals(arrays, held.getManagedArrays().size(), "nothing is left on the targets' and weights' manager");
+        }
+    }
+
+    @Test
     void maskedWeightsMarkTheMaskToken() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray input = m.create(new long[] {4, 1, 4}, new Shape(1, 3));     // [MASK] = K = 4

@@ -27,10 +27,11 @@ import org.tokenlab.train.StepTrainer;
  *
  * <p>{@code magvit-train} uses the defaults' {@link PaddingMode#REFLECT}; {@code magvit-zeros-train} is
  * the same step with {@code optPadding(PaddingMode.ZEROS)}, so the Java column of the one over the
- * other is what reflection costs (and the PyTorch column the same for torch). Until the blocks take the
- * config's padding (the {@code pad} branch: {@code optPadding} on the encoder, decoder and their
- * blocks), MagvitTokenizer pads with zeros whatever the config says, and both rows time the same Java
- * model against a reflect-padded and a zero-padded twin.
+ * other is what reflection costs (and the PyTorch column the same for torch). {@link MagvitTokenizer}
+ * passes the config's padding to its encoder and decoder, and they pass it to every same-size
+ * convolution (residual blocks, {@code conv_in}, {@code conv_out}, the convolution after each
+ * up-sampling) and to the pad before each strided one, as the twins pad: each row times a Java model
+ * padded as its twin is.
  */
 final class MagvitTraining implements Workload {
 

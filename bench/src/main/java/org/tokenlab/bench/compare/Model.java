@@ -19,6 +19,8 @@ enum Model {
             MagvitCoding::new),
     MAGVIT_ZEROS_TRAIN("magvit-zeros-train", "magvit-train but zero padding (magvit-train / this: what reflection costs)",
             m -> new MagvitTraining(m, MagvitTraining.zeroPadded())),
+    MASKGIT_TRAIN("maskgit-train", "MaskedTokenTransformer 4 layers x 256 (8 heads), 1024 codes, [task][class] + 4x16x16 grid, "
+            + "batch 8, cosine random masking, MaskedTokenLoss, Adam", MaskGitTraining::new),
     CONV_STACK_TRAIN("conv-stack-train", "4 conv3x3 1-64-64-64-1 + ReLU, batch 32x1x32x32, MSE, Adam",
             m -> new ReconstructionTraining(m, SmallNetworks.convStack(), new Shape(32, 1, 32, 32))),
     AUTOENCODER_TRAIN("autoencoder-train", "2 strided conv down, 2 nearest x2 + conv up, batch 64x1x32x32, MSE, Adam",
