@@ -66,6 +66,10 @@ class JavadocExamplesTest {
             // data
             entry("mnist", "Mnist"),
             entry("batches", "RandomBatches"),
+            entry("clips", "NDArray"),
+            entry("clipLabels", "int[]"),
+            entry("tokens", "org.tokenlab.magvit.TaskTokens"),
+            entry("heldOut", "org.tokenlab.magvit.TaskTokens"),
             // quantizers and their output
             entry("vq", "VectorQuantizer"),
             entry("lfq", "LookupFreeQuantizer"),

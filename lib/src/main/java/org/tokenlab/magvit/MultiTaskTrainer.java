@@ -55,12 +55,12 @@ import org.tokenlab.train.StepTrainer;
  * stay, so a decoded clip shows exactly its condition inside the given region.
  *
  * <pre>{@code
- * jshell> var model = MaskedTokenTransformer.builder().setCodebook(256).setGridLength(256)
+ * jshell> var masked = MaskedTokenTransformer.builder().setCodebook(256).setGridLength(256)
  *    ...>         .optTasks(10).optClasses(10).build();
- * jshell> var trainer = MultiTaskTrainer.builder().setModel(model).setTokens(tokens).optBatchSize(16).build();
- * jshell> float loss = trainer.step();
- * jshell> var sampler = MaskGitSampler.builder().setMaskId(model.maskId()).build();
- * jshell> MaskGitResult out = trainer.generate(sampler, MagvitTask.FRAME_PREDICTION, heldOut, new int[] {0, 1});
+ * jshell> var multi = MultiTaskTrainer.builder().setModel(masked).setTokens(tokens).optBatchSize(16).build();
+ * jshell> float loss = multi.step();
+ * jshell> var sampler = MaskGitSampler.builder().setMaskId(masked.maskId()).build();
+ * jshell> MaskGitResult out = multi.generate(sampler, MagvitTask.FRAME_PREDICTION, heldOut, new int[] {0, 1});
  * }</pre>
  */
 public final class MultiTaskTrainer implements AutoCloseable {

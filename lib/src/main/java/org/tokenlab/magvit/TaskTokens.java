@@ -32,7 +32,7 @@ import org.tokenlab.tokenizer.VisualTokenizer;
  * rather than in pixel space.
  *
  * <pre>{@code
- * jshell> var tokens = TaskTokens.of(tokenizer, clips, labels, List.of(MagvitTask.values()), ConditionFrames.DEFAULT, 8);
+ * jshell> var tokens = TaskTokens.of(tokenizer, clips, clipLabels, List.of(MagvitTask.values()), ConditionFrames.DEFAULT, 8);
  * jshell> tokens.real().getShape()                                        // (N, t*h*w)
  * jshell> tokens.condition(MagvitTask.CENTRAL_OUTPAINTING).getShape()    // (N, t*h*w)
  * }</pre>
