@@ -78,8 +78,9 @@ final class ConditionClips {
         Shape s = clip.getShape();
         GridShape pixels = new GridShape((int) s.get(2), (int) s.get(3), (int) s.get(4));
         NDManager m = clip.getManager();
-        NDArray kept = task.region(pixels, 1, "frames").toNDArray(m).reshape(1, 1, s.get(2), s.get(3), s.get(4));
-        NDArray fill = m.full(new Shape(1), MagvitTask.FILL, clip.getDataType());
+        // where() does not broadcast: the region and the fill take the clip's whole shape
+        NDArray kept = task.region(pixels, 1, "frames").toNDArray(m).reshape(1, 1, s.get(2), s.get(3), s.get(4)).broadcast(s);
+        NDArray fill = m.full(s, MagvitTask.FILL, clip.getDataType());
         return NDArrays.where(kept, clip, fill);
     }
 }

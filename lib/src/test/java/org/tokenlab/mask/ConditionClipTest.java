@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.AfterEach;
@@ -100,6 +102,25 @@ class ConditionClipTest {
         assertArrayEquals(new float[] {f, f, 0.22f, 0.23f}, frame(c, 2), 1e-6f);
         NDArray cg = MagvitTask.CLASS_CONDITIONAL_GENERATION.conditionClip(real);
         assertEquals(16, cg.eq(f).sum().getLong());
+    }
+
+    @Test
+    void aBatchOfClipsWithChannelsGetsEachClipsOwnCondition() {
+        NDArray one = clip(4, 4, 4);
+        NDArray batch = NDArrays.concat(new NDList(one, one.add(1), one.add(2)), 0).repeat(1, 2);   // (3, 2, 4, 4, 4)
+        for (MagvitTask task : MagvitTask.values()) {
+            NDArray single = task.conditionClip(one);
+            NDArray c = task.conditionClip(batch);
+            assertEquals(batch.getShape(), c.getShape(), task.name());
+            for (int b = 0; b < 3; b++) {
+                for (int ch = 0; ch < 2; ch++) {
+                    NDArray expected = task.conditionClip(one.add(b));
+                    assertArrayEquals(expected.toFloatArray(), c.get(b + ":" + (b + 1) + ", " + ch + ":" + (ch + 1)).toFloatArray(),
+                            1e-6f, task.name() + " clip " + b + " channel " + ch);
+                }
+            }
+            assertEquals(single.getShape(), one.getShape(), task.name());
+        }
     }
 
     @Test
