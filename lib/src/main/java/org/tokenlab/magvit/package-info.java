@@ -11,5 +11,12 @@
  * {@link org.tokenlab.loss.StyleGanDiscriminator} in 3D and {@link org.tokenlab.loss.LeCam}
  * ({@code GanTrainer.Settings.builder().optLeCam(0.001)}). Notebook {@code 03-magvit-tokenizer}
  * walks through it.
+ *
+ * <p>The second stage: {@link org.tokenlab.magvit.TaskTokens} tokenizes clips once, with the condition
+ * clip of every task ({@link org.tokenlab.mask.MagvitTask}), and
+ * {@link org.tokenlab.magvit.MultiTaskTrainer} trains one {@link org.tokenlab.generate.MaskedTokenTransformer}
+ * on a pool of {@link org.tokenlab.mask.MaskingScheme}s with COMMIT ({@link org.tokenlab.mask.CommitMasking})
+ * and decodes any scheme with {@link org.tokenlab.generate.MaskGitSampler}. Notebooks
+ * {@code 04-magvit-tasks} and {@code 05-masking-playground} walk through it.
  */
 package org.tokenlab.magvit;
