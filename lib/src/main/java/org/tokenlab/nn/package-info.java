@@ -15,6 +15,14 @@
  * changing its checkpoints, and
  * {@link org.tokenlab.nn.Inflation} turns a trained 2D kernel into a 3D one (central or average).
  *
+ * <p>For MAGVIT-v2's causal 3D tokenizer, where a clip of {@code 1 + s*k} frames becomes
+ * {@code 1 + k} latent frames and the first frame is encoded on its own:
+ * {@link org.tokenlab.nn.CausalConv3d} pads time only in the past (the first frame replicated, or
+ * zeros) and down-samples with a temporal stride; {@link org.tokenlab.nn.DepthToSpaceUpsample}
+ * up-samples by depth-to-space in time and space, dropping the extra leading frames so the causal
+ * layout is kept; {@link org.tokenlab.nn.AdaptiveGroupNorm} modulates the decoder's group
+ * normalization by the quantized latents.
+ *
  * <p>For the token models: {@link org.tokenlab.nn.MaskedSelfAttention}, one multi-head self-attention
  * block whose {@link org.tokenlab.nn.AttentionMask} is full (bidirectional, MaskGIT), causal (GPT),
  * a prefix (prefix LM) or an explicit array; the pre-norm {@link org.tokenlab.nn.TransformerLayer}
