@@ -25,6 +25,12 @@ import org.tokenlab.nn.KvCache;
  * sequence is fed again at every step. Any other model can be passed as a function
  * {@code ids (B, t) -> logits (B, t, V)}, MaskGIT style; it is then always fed the whole sequence.
  *
+ * <p><b>Factorized models.</b> For a model built with {@code optFactorization} (or a function with
+ * a {@link TokenFactorization}), each position's logits are the sub-tokens' side by side: each part
+ * is drawn from its own logits, with the temperature, top-k and top-p applied to that part alone,
+ * part 0 first, and the parts are joined into one code. The parts are independent given the
+ * context, as the model predicts them.
+ *
  * <pre>{@code
  * jshell> var sampler = AutoregressiveSampler.builder().optTemperature(0.9f).optTopK(100).optSeed(7).build();
  * jshell> NDArray ids = sampler.sample(gpt, gpt.classPrefix(manager, 3, 3), 256);   // (2, 256) int64
@@ -67,11 +73,12 @@ public final class AutoregressiveSampler {
                         + "sample at most %d tokens",
                 length, p, p + length - 1, model.maxLength(), model.maxLength() - p + 1);
         try (Autograd.Paused paused = Autograd.pause()) {
+            TokenFactorization factors = model.factorization().orElse(null);
             if (!useCache) {
-                return generate(prefix.getManager(), sequences, p, length, model::logits, false);
+                return generate(prefix.getManager(), sequences, p, length, model::logits, false, factors);
             }
             try (KvCache cache = model.newCache(prefix.getManager())) {
-                return generate(prefix.getManager(), sequences, p, length, ids -> model.logits(ids, cache), true);
+                return generate(prefix.getManager(), sequences, p, length, ids -> model.logits(ids, cache), true, factors);
             }
         }
     }
@@ -86,8 +93,32 @@ public final class AutoregressiveSampler {
         Checks.notNull(model, "model");
         long[][] sequences = start(prefix, length);
         try (Autograd.Paused paused = Autograd.pause()) {
-            return generate(prefix.getManager(), sequences, (int) prefix.getShape().get(1), length, model, false);
+            return generate(prefix.getManager(), sequences, (int) prefix.getShape().get(1), length, model, false, null);
         }
+    }
+
+    /**
+     * Like {@link #sample(Function, NDArray, int)} for a factorized model: the function maps ids
+     * {@code (B, t)} to the sub-tokens' logits side by side {@code (B, t, W)}, each part is drawn and
+     * the parts are joined, so the result holds whole codes {@code (B, length)} in {@code [0, 2^d)}.
+     */
+    public NDArray sample(Function<NDArray, NDArray> model, TokenFactorization factorization, NDArray prefix, int length) {
+        Checks.notNull(model, "model");
+        Checks.notNull(factorization, "factorization");
+        long[][] sequences = start(prefix, length);
+        try (Autograd.Paused paused = Autograd.pause()) {
+            return generate(prefix.getManager(), sequences, (int) prefix.getShape().get(1), length, model, false, factorization);
+        }
+    }
+
+    /** One code drawn from one position's logits {@code (W)}: each part from its own columns, then joined. */
+    private long drawFactorized(float[] logits, TokenFactorization factors, Random random) {
+        long[] parts = new long[factors.parts()];
+        for (int j = 0; j < parts.length; j++) {
+            int from = factors.logitsOffset(j);
+            parts[j] = LogitFilters.draw(distribution(Arrays.copyOfRange(logits, from, from + factors.partSize(j))), random);
+        }
+        return factors.join(parts);
     }
 
     /** The distribution this sampler draws from, given one row of logits {@code (V)}; the row is not changed. */
@@ -109,7 +140,7 @@ public final class AutoregressiveSampler {
      * the whole sequence so far.
      */
     private NDArray generate(NDManager owner, long[][] sequences, int prefixLength, int length,
-            Function<NDArray, NDArray> model, boolean incremental) {
+            Function<NDArray, NDArray> model, boolean incremental, TokenFactorization factors) {
         int b = sequences.length;
         Random random = new Random(seed);
         int fed = 0;
@@ -123,10 +154,14 @@ public final class AutoregressiveSampler {
                 Checks.require(s.dimension() == 3 && s.get(0) == b && s.get(1) == ids.getShape().get(1),
                         "the model must map ids %s to logits (B, t, V), got %s", Checks.describe(ids.getShape()), Checks.describe(s));
                 int v = (int) s.get(2);
+                Checks.require(factors == null || v == factors.logitsWidth(),
+                        "a model factorized as %s must give %d logits per position (its parts' side by side), got %s",
+                        factors, factors == null ? 0 : factors.logitsWidth(), Checks.describe(s));
                 float[] last = HostValues.floats(logits.get(":, -1, :"));                   // (B, V)
                 for (int row = 0; row < b; row++) {
-                    double[] p = distribution(Arrays.copyOfRange(last, row * v, (row + 1) * v));
-                    sequences[row][t] = LogitFilters.draw(p, random);
+                    float[] logitsOfRow = Arrays.copyOfRange(last, row * v, (row + 1) * v);
+                    sequences[row][t] = factors == null ? LogitFilters.draw(distribution(logitsOfRow), random)
+                            : drawFactorized(logitsOfRow, factors, random);
                 }
             }
         }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.Slices;
@@ -68,11 +69,49 @@ public final class CausalLoss {
     }
 
     /**
+     * The factorized next-token loss, a scalar {@code ()}: the sum over parts {@code j} of the mean
+     * cross-entropy of part {@code j}'s logits against part {@code j} of the targets, over positions
+     * {@code ignoreFirst .. L-1} of {@code logits (B, L, W)} (the parts' logits side by side, from a
+     * model built with {@code optFactorization}) and {@code targets (B, L)} (whole codes in
+     * {@code [0, 2^d)} past the skipped positions):
+     * <pre>
+     *   loss = sum_j mean_(b, l &gt;= ignoreFirst) -log softmax(logits_j[b, l])[part_j(targets[b, l])]
+     * </pre>
+     * that is {@code -log prod_j p_j(part_j)}, the code's negative log-likelihood under the
+     * factorized model. On the logits' manager, with their gradient.
+     *
+     * @throws IllegalArgumentException for logits whose last axis is not the factorization's width,
+     *     or targets outside {@code [0, 2^d)} past the skipped positions
+     */
+    public static NDArray crossEntropy(NDArray logits, NDArray targets, int ignoreFirst, TokenFactorization factorization) {
+        Checks.notNull(factorization, "factorization");
+        factorization.checkLogits(logits, "CausalLoss");
+        Checks.rank(logits, "CausalLoss logits (B, L, W)", 3);
+        Checks.rank(targets, "CausalLoss targets (B, L)", 2);
+        Shape s = logits.getShape();
+        Checks.require(targets.getShape().get(0) == s.get(0) && targets.getShape().get(1) == s.get(1),
+                "CausalLoss expects targets (%d, %d) matching logits %s, got %s; shift with CausalLoss.targetsOf(sequence)",
+                s.get(0), s.get(1), Checks.describe(s), Checks.describe(targets.getShape()));
+        Checks.require(ignoreFirst >= 0 && ignoreFirst < s.get(1),
+                "ignoreFirst must be in [0, %d) for %d positions, got %d", s.get(1), s.get(1), ignoreFirst);
+        NDIndex kept = new NDIndex(":, {}:", ignoreFirst);
+        NDArray parts = factorization.split(targets.get(kept));                    // (B, L', k)
+        parts.attach(logits.getManager());
+        List<NDArray> partLogits = factorization.partLogits(logits.get(kept));      // each (B, L', 2^b_j)
+        NDArray loss = null;
+        for (int j = 0; j < factorization.parts(); j++) {
+            NDArray part = crossEntropy(partLogits.get(j), parts.get(new NDIndex("..., {}", j)), 0);
+            loss = loss == null ? part : loss.add(part);
+        }
+        return loss;
+    }
+
+    /**
      * The mean next-token loss of {@code model} on whole sequences {@code (N, L+1)} (e.g. held-out
      * digits with their class prefix), in evaluation mode and {@code batchSize} sequences at a time;
      * the first {@code ignoreFirst} targets are skipped as in {@link #crossEntropy(NDArray, NDArray, int)}.
      * Nothing computed is kept and no autograd graph is recorded. In nats per token: {@code ln V} is
-     * the cost of guessing uniformly.
+     * the cost of guessing uniformly. A factorized model is scored with the sum of its parts' losses.
      */
     public static double evaluate(TokenTransformer model, NDArray sequences, int ignoreFirst, int batchSize) {
         Checks.notNull(model, "model");
@@ -82,7 +121,10 @@ public final class CausalLoss {
         try (Autograd.Paused paused = Autograd.pause()) {
             Slices.forEach(sequences, batchSize, batch -> {
                 NDArray logits = model.logits(inputsOf(batch));
-                sum[0] += crossEntropy(logits, targetsOf(batch), ignoreFirst).getFloat() * batch.getShape().get(0);
+                NDArray loss = model.factorization().isPresent()
+                        ? crossEntropy(logits, targetsOf(batch), ignoreFirst, model.factorization().get())
+                        : crossEntropy(logits, targetsOf(batch), ignoreFirst);
+                sum[0] += loss.getFloat() * batch.getShape().get(0);
             });
         }
         return sum[0] / sequences.getShape().get(0);

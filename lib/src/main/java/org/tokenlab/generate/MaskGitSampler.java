@@ -1,10 +1,13 @@
 package org.tokenlab.generate;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.Function;
 import org.tokenlab.internal.Autograd;
@@ -43,6 +46,13 @@ import org.tokenlab.mask.MaskSchedule;
  * the same canvas and the unconditional one decides what to leave out (e.g. the class, with
  * {@link MaskedTokenTransformer#noClassId()} in its prefix).
  *
+ * <p><b>Factorized models.</b> With {@code optFactorization(f)} the model's logits are the
+ * sub-tokens' side by side {@code (B, L, W)} (a {@link MaskedTokenTransformer} built with the same
+ * factorization): each part of a token is drawn from its own tempered softmax and the parts are
+ * joined into one code, and the confidence is the code's log-probability under the factorized model,
+ * {@code sum_j log softmax(logits_j)[part_j]}. The canvas, the given tokens and the result hold whole
+ * codes.
+ *
  * <p><b>Seeds.</b> Token draws and Gumbel noise come from one {@code java.util.Random(seed)} made
  * afresh by each {@code decode} call and consumed on the host, row by row and position by position,
  * so the same seed, model and inputs give the same result on the same engine.
@@ -66,6 +76,7 @@ public final class MaskGitSampler {
     private final float temperature;
     private final float guidance;
     private final long seed;
+    private final TokenFactorization factorization; // null: one logit per code
 
     private MaskGitSampler(Builder b) {
         this.maskId = b.maskId;
@@ -75,6 +86,7 @@ public final class MaskGitSampler {
         this.temperature = b.temperature;
         this.guidance = b.guidance;
         this.seed = b.seed;
+        this.factorization = b.factorization;
     }
 
     public static Builder builder() {
@@ -192,8 +204,9 @@ public final class MaskGitSampler {
         final int batch;
         final int length;
         int codes;
-        float[] probabilities;      // (B*L*K) softmax(logits / temperature)
-        float[] logProbabilities;   // (B*L*K) log softmax(logits), or null when temperature is 1
+        int width;                  // logits per position: K, or the factorization's W
+        float[] probabilities;      // (B*L*W) softmax(logits / temperature), per part when factorized
+        float[] logProbabilities;   // (B*L*W) log softmax(logits) (per part), or null when temperature is 1
 
         Step(int batch, int length) {
             this.batch = batch;
@@ -209,25 +222,56 @@ public final class MaskGitSampler {
                         Checks.describe(plain.getShape()), Checks.describe(logits.getShape()));
                 logits = logits.mul(1 + guidance).sub(plain.mul(guidance));
             }
-            codes = (int) logits.getShape().get(2);
+            width = (int) logits.getShape().get(2);
+            codes = factorization == null ? width : (int) factorization.codebookSize();
+            Checks.require(factorization == null || width == factorization.logitsWidth(),
+                    "MaskGitSampler optFactorization(%s) expects logits (B, L, %d), the parts' side by side, got %s; "
+                            + "build the model with the same optFactorization", factorization, factorization == null ? 0
+                            : factorization.logitsWidth(), Checks.describe(logits.getShape()));
             Checks.require(maskId >= codes, "maskId %d is one of the model's %d code ids; give setMaskId the model's [MASK] id "
                     + "(MaskedTokenTransformer.maskId())", maskId, codes);
             NDArray scaled = temperature == 1f ? logits : logits.div(temperature);
-            probabilities = HostValues.floats(scaled.softmax(-1));
-            logProbabilities = temperature == 1f ? null : HostValues.floats(logits.logSoftmax(-1));
+            probabilities = HostValues.floats(perPart(scaled, true));
+            logProbabilities = temperature == 1f ? null : HostValues.floats(perPart(logits, false));
         }
 
-        /** One code drawn at flat position {@code i} (row * L + column) with one {@code nextDouble()}. */
+        /** The softmax (or log-softmax) of the logits {@code (B, L, W)}, over each part's columns when factorized. */
+        private NDArray perPart(NDArray logits, boolean softmax) {
+            if (factorization == null) {
+                return softmax ? logits.softmax(-1) : logits.logSoftmax(-1);
+            }
+            NDList parts = new NDList();
+            for (NDArray part : factorization.partLogits(logits)) {
+                parts.add(softmax ? part.softmax(-1) : part.logSoftmax(-1));
+            }
+            return NDArrays.concat(parts, -1);
+        }
+
+        /**
+         * One code drawn at flat position {@code i} (row * L + column) with one {@code nextDouble()},
+         * or one per part, part 0 first, when factorized.
+         */
         int draw(int i, Random random) {
-            int offset = i * codes;
+            if (factorization == null) {
+                return drawAmong(i * width, codes, random);
+            }
+            long[] parts = new long[factorization.parts()];
+            for (int j = 0; j < parts.length; j++) {
+                parts[j] = drawAmong(i * width + factorization.logitsOffset(j), factorization.partSize(j), random);
+            }
+            return (int) factorization.join(parts);
+        }
+
+        /** One of the {@code n} choices whose probabilities start at {@code offset}. */
+        private int drawAmong(int offset, int n, Random random) {
             double total = 0;
-            for (int k = 0; k < codes; k++) {
+            for (int k = 0; k < n; k++) {
                 total += probabilities[offset + k];
             }
             double target = random.nextDouble() * total;
             double cumulative = 0;
             int last = 0;
-            for (int k = 0; k < codes; k++) {
+            for (int k = 0; k < n; k++) {
                 float p = probabilities[offset + k];
                 if (p > 0) {
                     cumulative += p;
@@ -240,9 +284,19 @@ public final class MaskGitSampler {
             return last; // rounding left the target just above the total
         }
 
-        /** {@code log softmax(logits)[token]} at flat position {@code i}. */
+        /** {@code log softmax(logits)[token]} at flat position {@code i}; the sum over parts when factorized. */
         double logProbability(int i, int token) {
-            int at = i * codes + token;
+            if (factorization == null) {
+                return logProbabilityAt(i * width + token);
+            }
+            double sum = 0;
+            for (int j = 0; j < factorization.parts(); j++) {
+                sum += logProbabilityAt(i * width + factorization.logitsOffset(j) + (int) factorization.part(token, j));
+            }
+            return sum;
+        }
+
+        private double logProbabilityAt(int at) {
             return logProbabilities == null ? Math.log(probabilities[at]) : logProbabilities[at];
         }
 
@@ -310,6 +364,11 @@ public final class MaskGitSampler {
         return seed;
     }
 
+    /** The factorization of the model's codes, when built with {@code optFactorization}. */
+    public Optional<TokenFactorization> factorization() {
+        return Optional.ofNullable(factorization);
+    }
+
     /** Builder: {@code setMaskId} is required; the rest default to MaskGIT's and MAGVIT's settings. */
     public static final class Builder {
         private int maskId = -1;
@@ -319,6 +378,7 @@ public final class MaskGitSampler {
         private float temperature = 1f;
         private float guidance;
         private long seed;
+        private TokenFactorization factorization;
 
         /** The id of {@code [MASK]} put at unknown positions, e.g. {@link MaskedTokenTransformer#maskId()}. */
         public Builder setMaskId(int maskId) {
@@ -359,6 +419,15 @@ public final class MaskGitSampler {
         /** Seed of the draws and of the Gumbel noise (default 0). */
         public Builder optSeed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Decodes a factorized model (default none): its logits are the sub-tokens' side by side, as
+         * a {@link MaskedTokenTransformer} built with the same {@code optFactorization} gives them.
+         */
+        public Builder optFactorization(TokenFactorization factorization) {
+            this.factorization = factorization;
             return this;
         }
 

@@ -1,8 +1,10 @@
 package org.tokenlab.generate;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.HostValues;
 import org.tokenlab.internal.Scalars;
@@ -114,6 +116,44 @@ public final class MaskedTokenLoss {
         NDArray rows = w.sum(new int[] {1});                                      // (B,)
         checkRows(rows);
         return weighted.sum(new int[] {1}).div(rows).mean();
+    }
+
+    /**
+     * The factorized loss, a scalar {@code ()}: the sum over parts {@code j} of this loss (same
+     * weights, normalization and label smoothing, {@code eps / 2^b_j} per part) of part {@code j}'s
+     * logits against part {@code j} of the targets:
+     * <pre>
+     *   loss = sum_j compute(logits_j, part_j(targets), weights)
+     * </pre>
+     * {@code logits (B, L, W)} are the parts' logits side by side (a model built with
+     * {@code optFactorization}), {@code targets (B, L)} whole codes in {@code [0, 2^d)}. Without label
+     * smoothing this is the weighted mean of each code's negative log-likelihood
+     * {@code -log prod_j p_j(part_j)}. On the logits' manager, with their gradient.
+     *
+     * @throws IllegalArgumentException as {@link #compute(NDArray, NDArray, NDArray)}, and for logits
+     *     whose last axis is not the factorization's width
+     */
+    public NDArray compute(NDArray logits, NDArray targets, NDArray weights, TokenFactorization factorization) {
+        Checks.notNull(factorization, "factorization");
+        factorization.checkLogits(logits, "MaskedTokenLoss");
+        Checks.rank(logits, "MaskedTokenLoss logits (B, L, W)", 3);
+        Checks.rank(targets, "MaskedTokenLoss targets (B, L)", 2);
+        Shape s = logits.getShape();
+        Checks.require(targets.getShape().equals(new Shape(s.get(0), s.get(1))),
+                "MaskedTokenLoss expects targets (%d, %d), the true codes of the logits %s, got %s",
+                s.get(0), s.get(1), Checks.describe(s), Checks.describe(targets.getShape()));
+        Checks.require(targets.getDataType() == DataType.INT64 || targets.getDataType() == DataType.INT32,
+                "MaskedTokenLoss expects int64 targets (B, L), got %s; convert with targets.toType(DataType.INT64, false)",
+                targets.getDataType());
+        NDArray parts = factorization.split(targets);                              // (B, L, k) on the targets' manager
+        parts.attach(logits.getManager());
+        List<NDArray> partLogits = factorization.partLogits(logits);               // each (B, L, 2^b_j)
+        NDArray loss = null;
+        for (int j = 0; j < factorization.parts(); j++) {
+            NDArray part = compute(partLogits.get(j), parts.get(new NDIndex("..., {}", j)), weights);
+            loss = loss == null ? part : loss.add(part);
+        }
+        return loss;
     }
 
     /**

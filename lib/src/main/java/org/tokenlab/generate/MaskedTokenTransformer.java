@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.function.Function;
 import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
@@ -60,6 +61,13 @@ import org.tokenlab.nn.AttentionMask;
  * sliced to the codes; here the head is a separate bias-free linear layer over the codes, as in
  * {@link TokenTransformer}. MAGVIT's optional segment embeddings are not modelled.
  *
+ * <p><b>Factorized codes.</b> With {@code optFactorization(TokenFactorization.of(9, 9))} a model over
+ * {@code K = 2^18} LFQ codes embeds a code as the sum of one embedding per sub-token (the special
+ * ids keep one row each) and its head gives each sub-token's logits side by side,
+ * {@code (B, L, 2^9 + 2^9)}; ids in and out stay whole codes, {@code [MASK]} is still {@code K}.
+ * Train it with {@link MaskedTokenLoss#compute(NDArray, NDArray, NDArray, TokenFactorization)} and
+ * decode with a {@link MaskGitSampler} built with the same {@code optFactorization}.
+ *
  * <pre>{@code
  * jshell> var maskgit = MaskedTokenTransformer.builder().setCodebook(512).setGridShape(4, 8, 8).optTasks(10).optClasses(101).build();
  * jshell> maskgit.initialize(manager, DataType.FLOAT32, new Shape(1, maskgit.prefixLength() + maskgit.gridLength()));
@@ -74,6 +82,7 @@ public final class MaskedTokenTransformer extends AbstractBlock {
     private final int gridLength;
     private final int tasks;
     private final int classes;
+    private final TokenFactorization factorization; // null: one logit per code
     private final TransformerStack stack;
 
     private MaskedTokenTransformer(Builder b) {
@@ -82,8 +91,9 @@ public final class MaskedTokenTransformer extends AbstractBlock {
         this.gridLength = Arrays.stream(gridShape).reduce(1, Math::multiplyExact);
         this.tasks = b.tasks;
         this.classes = b.classes;
+        this.factorization = b.factorization;
         TransformerStack.Sizes sizes = new TransformerStack.Sizes(
-                vocabulary(), prefixLength() + gridLength, codebook, b.layers, b.heads, b.width, b.dropout);
+                vocabulary(), prefixLength() + gridLength, codebook, b.layers, b.heads, b.width, b.dropout, factorization);
         this.stack = new TransformerStack(this, sizes, AttentionMask.FULL, this::addParameter, this::addChildBlock);
     }
 
@@ -93,7 +103,8 @@ public final class MaskedTokenTransformer extends AbstractBlock {
 
     /**
      * Logits {@code (B, L, K)} over the codes at each grid position of {@code ids (B, P + L)} (int64
-     * or int32; the prefix of {@link #prefix}, then the grid of codes and {@code [MASK]}), recording
+     * or int32; the prefix of {@link #prefix}, then the grid of codes and {@code [MASK]}), or with a
+     * factorization the sub-tokens' logits side by side {@code (B, L, W)}, recording
      * autograd when the caller does: the training entry point. Temporaries and the result belong to
      * the ids' manager.
      *
@@ -222,9 +233,19 @@ public final class MaskedTokenTransformer extends AbstractBlock {
         return codebook + 1 + tasks + (classes > 0 ? classes + 1 : 0);
     }
 
-    /** Number of codes {@code K} (the number of logits). */
+    /** Number of codes {@code K} (the number of logits, unless factorized: see {@link #logitsWidth()}). */
     public int codebook() {
         return codebook;
+    }
+
+    /** The factorization of the codes into sub-tokens, when built with {@code optFactorization}. */
+    public Optional<TokenFactorization> factorization() {
+        return Optional.ofNullable(factorization);
+    }
+
+    /** Logits per grid position: {@code K}, or the factorization's {@code sum_j 2^b_j}. */
+    public int logitsWidth() {
+        return factorization == null ? codebook : factorization.logitsWidth();
     }
 
     /** Tokens {@code L} in a grid. */
@@ -304,7 +325,7 @@ public final class MaskedTokenTransformer extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape ids = inputShapes[0];
-        return new Shape[] {new Shape(ids.get(0), ids.get(1) - prefixLength(), codebook)};
+        return new Shape[] {new Shape(ids.get(0), ids.get(1) - prefixLength(), logitsWidth())};
     }
 
     @Override
@@ -322,6 +343,7 @@ public final class MaskedTokenTransformer extends AbstractBlock {
         private int heads = 4;
         private int width = 128;
         private float dropout;
+        private TokenFactorization factorization;
 
         /** Number of codes {@code K} (the tokenizer's codebook size). */
         public Builder setCodebook(int codebook) {
@@ -377,7 +399,27 @@ public final class MaskedTokenTransformer extends AbstractBlock {
             return this;
         }
 
+        /**
+         * Factorizes the {@code K = 2^d} codes into sub-tokens (default none): the embedding sums one
+         * table per part and the head gives each part's logits side by side. When {@code setCodebook}
+         * is left out, {@code K} is the factorization's codebook size.
+         */
+        public Builder optFactorization(TokenFactorization factorization) {
+            this.factorization = factorization;
+            return this;
+        }
+
         public MaskedTokenTransformer build() {
+            if (factorization != null) {
+                Checks.require(factorization.totalBits() <= 30,
+                        "MaskedTokenTransformer optFactorization(%s) has %d bits, but the model indexes at most 2^30 codes",
+                        factorization, factorization.totalBits());
+                codebook = codebook == 0 ? (int) factorization.codebookSize() : codebook;
+                Checks.require(codebook == factorization.codebookSize(),
+                        "MaskedTokenTransformer setCodebook(%d) does not match optFactorization(%s) over %d codes; "
+                                + "the codes must be exactly the 2^%d factorized ids",
+                        codebook, factorization, factorization.codebookSize(), factorization.totalBits());
+            }
             Checks.require(codebook >= 1, "MaskedTokenTransformer needs setCodebook(K) with K >= 1, got %d", codebook);
             Checks.require(gridShape.length > 0 && Arrays.stream(gridShape).allMatch(s -> s >= 1),
                     "MaskedTokenTransformer needs a grid of at least one token: setGridLength(L) or setGridShape(t, h, w) with sizes >= 1, got %s",

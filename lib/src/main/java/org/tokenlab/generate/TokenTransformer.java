@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.Optional;
 import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.nn.AttentionMask;
@@ -31,6 +32,13 @@ import org.tokenlab.nn.KvCache;
  * so a class token is never predicted. An unconditional model can use {@code optClasses(1)} as a
  * start token. {@code setMaxLength(T)} bounds the number of positions fed, prefix included.
  *
+ * <p><b>Factorized codes.</b> With {@code optFactorization(TokenFactorization.of(9, 9))} a model
+ * over {@code V = 2^18} LFQ codes embeds a code as the sum of one embedding per sub-token and its
+ * head gives each sub-token's logits side by side, {@code (B, L, 2^9 + 2^9)} in place of
+ * {@code (B, L, 2^18)} (MAGVIT-v2's token factorization; see {@link TokenFactorization}). Ids in and
+ * out stay whole codes: {@link CausalLoss#crossEntropy(NDArray, NDArray, int, TokenFactorization)}
+ * sums the parts' cross-entropies, and {@link AutoregressiveSampler} draws each part and joins them.
+ *
  * <p>Initialization follows GPT-2: weights (embeddings, linear layers, head) normal with standard
  * deviation 0.02, the two projections that write into the residual stream with
  * {@code 0.02 / sqrt(2N)}, biases 0, layer norms 1 and 0.
@@ -46,14 +54,16 @@ public final class TokenTransformer extends AbstractBlock {
     private final int vocabulary;
     private final int classes;
     private final int maxLength;
+    private final TokenFactorization factorization; // null: one logit per image token
     private final TransformerStack stack;
 
     private TokenTransformer(Builder b) {
         this.vocabulary = b.vocabulary;
         this.classes = b.classes;
         this.maxLength = b.maxLength;
+        this.factorization = b.factorization;
         TransformerStack.Sizes sizes = new TransformerStack.Sizes(
-                vocabulary + classes, maxLength, vocabulary, b.layers, b.heads, b.width, b.dropout);
+                vocabulary + classes, maxLength, vocabulary, b.layers, b.heads, b.width, b.dropout, factorization);
         this.stack = new TransformerStack(this, sizes, AttentionMask.CAUSAL, this::addParameter, this::addChildBlock);
     }
 
@@ -63,7 +73,9 @@ public final class TokenTransformer extends AbstractBlock {
 
     /**
      * Logits {@code (B, L, V)} of the next image token at each of the {@code L} positions of
-     * {@code ids (B, L)} (int64 or int32, values in {@code [0, V + classes)}). With a non-null
+     * {@code ids (B, L)} (int64 or int32, values in {@code [0, V + classes)}); with a factorization,
+     * the sub-tokens' logits side by side {@code (B, L, W)}, {@code W = }
+     * {@link TokenFactorization#logitsWidth()}. With a non-null
      * {@code cache} the ids continue the cached sequence at position {@code cache.length()}, and their
      * keys and values are added to it. Temporaries and the result belong to the ids' manager.
      *
@@ -149,7 +161,7 @@ public final class TokenTransformer extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape ids = inputShapes[0];
-        return new Shape[] {new Shape(ids.get(0), ids.get(1), vocabulary)};
+        return new Shape[] {new Shape(ids.get(0), ids.get(1), logitsWidth())};
     }
 
     @Override
@@ -157,9 +169,19 @@ public final class TokenTransformer extends AbstractBlock {
         stack.initializeChildBlocks(manager, dataType, inputShapes[0].get(0), inputShapes[0].get(1));
     }
 
-    /** Image-token vocabulary {@code V} (the number of logits). */
+    /** Image-token vocabulary {@code V} (the number of logits, unless factorized: see {@link #logitsWidth()}). */
     public int vocabulary() {
         return vocabulary;
+    }
+
+    /** The factorization of the image tokens into sub-tokens, when built with {@code optFactorization}. */
+    public Optional<TokenFactorization> factorization() {
+        return Optional.ofNullable(factorization);
+    }
+
+    /** Logits per position: {@code V}, or the factorization's {@code sum_j 2^b_j}. */
+    public int logitsWidth() {
+        return factorization == null ? vocabulary : factorization.logitsWidth();
     }
 
     /** Number of class tokens (ids {@code V .. V + classes - 1}); 0 when unconditional. */
@@ -186,6 +208,7 @@ public final class TokenTransformer extends AbstractBlock {
         private int width = 128;
         private float dropout;
         private int classes;
+        private TokenFactorization factorization;
 
         /** Number of image tokens {@code V} (the tokenizer's codebook size). */
         public Builder setVocabulary(int vocabulary) {
@@ -229,7 +252,27 @@ public final class TokenTransformer extends AbstractBlock {
             return this;
         }
 
+        /**
+         * Factorizes the {@code V = 2^d} image tokens into sub-tokens (default none): the embedding
+         * sums one table per part and the head gives each part's logits side by side. When
+         * {@code setVocabulary} is left out, {@code V} is the factorization's codebook size.
+         */
+        public Builder optFactorization(TokenFactorization factorization) {
+            this.factorization = factorization;
+            return this;
+        }
+
         public TokenTransformer build() {
+            if (factorization != null) {
+                Checks.require(factorization.totalBits() <= 30,
+                        "TokenTransformer optFactorization(%s) has %d bits, but the model indexes at most 2^30 image tokens",
+                        factorization, factorization.totalBits());
+                vocabulary = vocabulary == 0 ? (int) factorization.codebookSize() : vocabulary;
+                Checks.require(vocabulary == factorization.codebookSize(),
+                        "TokenTransformer setVocabulary(%d) does not match optFactorization(%s) over %d codes; "
+                                + "the image tokens must be exactly the 2^%d factorized codes",
+                        vocabulary, factorization, factorization.codebookSize(), factorization.totalBits());
+            }
             Checks.require(vocabulary >= 1, "TokenTransformer needs setVocabulary(V) with V >= 1, got %d", vocabulary);
             Checks.require(maxLength >= 1, "TokenTransformer needs setMaxLength(T) with T >= 1, got %d", maxLength);
             Checks.require(layers >= 1, "optLayers must be at least 1, got %d", layers);

@@ -8,6 +8,8 @@
  * {@code [task][class][grid]} with a {@code [MASK]} token, trained with {@link org.tokenlab.generate.MaskedTokenLoss}
  * (cross-entropy weighted per position: the masked ones, or all as MAGVIT's COMMIT), and {@link org.tokenlab.generate.MaskGitSampler}
  * decodes whole grids from it in a few parallel steps ({@link org.tokenlab.generate.MaskGitResult}), taking the
- * model as a function.
+ * model as a function. {@link org.tokenlab.generate.TokenFactorization} splits the ids of a large LFQ codebook
+ * (e.g. 2^18) into sub-tokens of a few bits each (MAGVIT-v2's token factorization); both transformers take it with
+ * {@code optFactorization}, embedding a code as the sum of its parts' embeddings and giving each part its own head.
  */
 package org.tokenlab.generate;
