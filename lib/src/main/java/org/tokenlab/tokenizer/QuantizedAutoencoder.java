@@ -41,7 +41,7 @@ import org.tokenlab.quantize.ResidualQuantizer;
  * {@code quant_conv_weight}, ...), which is what lets a 3D tokenizer be inflated from a trained 2D
  * checkpoint ({@link org.tokenlab.nn.Inflation#remap()}).
  */
-public abstract class QuantizedAutoencoder extends AbstractBlock implements VisualTokenizer, Resumable {
+public abstract class QuantizedAutoencoder extends AbstractBlock implements TrainableTokenizer {
 
     private final Quantizer quantizer;
     private final SpatialRank rank;
@@ -141,6 +141,7 @@ public abstract class QuantizedAutoencoder extends AbstractBlock implements Visu
      * The configuration that builds this tokenizer again: the architecture and the quantizer's
      * settings under {@code quantizer.}; what a checkpoint stores and checks.
      */
+    @Override
     public Map<String, String> configuration() {
         Map<String, String> out = new LinkedHashMap<>(architecture());
         quantizer.configuration().forEach((k, v) -> out.put("quantizer." + k, v));
@@ -163,6 +164,7 @@ public abstract class QuantizedAutoencoder extends AbstractBlock implements Visu
     }
 
     /** The decoder's last convolution weight: where the adaptive GAN weight compares gradients. */
+    @Override
     public NDArray lastLayerWeight() {
         return decoder.lastLayerWeight();
     }
@@ -180,6 +182,7 @@ public abstract class QuantizedAutoencoder extends AbstractBlock implements Visu
      * records a graph when called inside a gradient collector. The arrays belong to the pixels'
      * manager, temporaries included: run it in a scope.
      */
+    @Override
     public TokenizerOutput forward(ParameterStore ps, NDArray pixels, boolean training) {
         Checks.notNull(pixels, "pixels"); // the encoder checks rank, channels and sizes
         NDArray z = codes(ps, pixels, training); // (B, D, [t,] h, w)

@@ -34,11 +34,12 @@ import org.tokenlab.loss.PerceptualLoss;
 import org.tokenlab.loss.ReconstructionLoss;
 import org.tokenlab.tokenizer.TokenizerOutput;
 import org.tokenlab.tokenizer.QuantizedAutoencoder;
+import org.tokenlab.tokenizer.TrainableTokenizer;
 
 /**
- * The VQGAN training step with two optimizers, for any {@link QuantizedAutoencoder}: the 2D VQGAN on
- * images {@code (B, C, H, W)} and MAGVIT's 3D tokenizer on clips {@code (B, C, T, H, W)} (the
- * perceptual loss then compares frame by frame). The tokenizer (generator) minimizes L1 + perceptual +
+ * The VQGAN training step with two optimizers, for any {@link TrainableTokenizer} block: the 2D VQGAN
+ * on images {@code (B, C, H, W)}, MAGVIT's 3D tokenizer and MAGVIT-v2's causal one on clips
+ * {@code (B, C, T, H, W)} (the perceptual loss then compares frame by frame). The tokenizer (generator) minimizes L1 + perceptual +
  * quantizer loss + {@code lambda * warmup(step) * GAN loss}, where lambda is the adaptive weight (ratio of
  * gradient norms at the decoder's last layer, recomputed every {@code adaptiveEvery} steps); the
  * discriminator minimizes its GAN loss on real images and on detached reconstructions, plus
@@ -162,7 +163,7 @@ public final class GanTrainer implements AutoCloseable {
         }
     }
 
-    private final QuantizedAutoencoder generator;
+    private final TrainableTokenizer generator;
     private final Model generatorModel;
     private final Model discriminatorModel;
     private final Trainer g;
@@ -175,8 +176,12 @@ public final class GanTrainer implements AutoCloseable {
     private double lambda = Double.NaN;
     private long steps;
 
-    /** Initializes both blocks for batches of {@code imageShape}: images {@code (B, C, H, W)} or clips {@code (B, C, T, H, W)}. */
-    public GanTrainer(QuantizedAutoencoder generator, Block discriminator, Optimizer generatorOptimizer,
+    /**
+     * Initializes both blocks for batches of {@code imageShape}: images {@code (B, C, H, W)} or clips
+     * {@code (B, C, T, H, W)}. The generator is a block that is a {@link TrainableTokenizer}
+     * ({@link QuantizedAutoencoder}, {@code Magvit2Tokenizer}).
+     */
+    public <G extends Block & TrainableTokenizer> GanTrainer(G generator, Block discriminator, Optimizer generatorOptimizer,
             Optimizer discriminatorOptimizer, Shape imageShape, PerceptualLoss perceptual, Settings settings) {
         this.generator = Checks.notNull(generator, "generator");
         EngineCheck.ensure(); // convolutions checked (and oneDNN routed around where wrong) before training
@@ -342,7 +347,7 @@ public final class GanTrainer implements AutoCloseable {
      * players' parameters, the state of their {@link org.tokenlab.Resumable} parts (the quantizer's
      * annealing step, dead-code window, random generators), both optimizers' state, the step count
      * and the adaptive weight. The configuration stored is the generator's
-     * ({@link QuantizedAutoencoder#configuration()}) and the discriminator's class. {@link #resume} continues
+     * ({@link TrainableTokenizer#configuration()}) and the discriminator's class. {@link #resume} continues
      * from it exactly.
      */
     public void save(Path file) throws IOException {
