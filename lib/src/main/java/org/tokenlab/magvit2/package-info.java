@@ -14,7 +14,7 @@
  * with its {@link org.tokenlab.quantize.EntropyAnnealing}, and for training
  * {@code org.tokenlab.train.GanTrainer} (the trainer of VQGAN and MAGVIT) with the 3D
  * {@link org.tokenlab.loss.StyleGanDiscriminator} and LeCam. The ids split into sub-tokens with
- * {@code org.tokenlab.generate}'s token factorization, and {@code org.tokenlab.magvit.TaskTokens}
+ * {@link org.tokenlab.generate.TokenFactorization}, and {@code org.tokenlab.magvit.TaskTokens}
  * takes this tokenizer as any other.
  */
 package org.tokenlab.magvit2;

@@ -3,8 +3,9 @@
  * is the smallest: a multilayer perceptron over image patches with any quantizer in the middle.
  * {@link org.tokenlab.tokenizer.QuantizedAutoencoder} is the convolutional VQ tokenizer's shape
  * (encoder, code convolution, quantizer, decoder) that {@link org.tokenlab.tokenizer.VqganTokenizer}
- * (images) and {@code org.tokenlab.magvit.MagvitTokenizer} (videos) share, and that
- * {@code org.tokenlab.train.GanTrainer} trains.
+ * (images) and {@code org.tokenlab.magvit.MagvitTokenizer} (videos) share.
+ * {@code org.tokenlab.train.GanTrainer} trains any {@link org.tokenlab.tokenizer.TrainableTokenizer}
+ * block: those two and {@code org.tokenlab.magvit2.Magvit2Tokenizer}, MAGVIT-v2's causal LFQ tokenizer.
  *
  * <p>Every tokenizer's forward pass gives a {@link org.tokenlab.tokenizer.TokenizerOutput}
  * (reconstruction, ids, quantizer loss and its named parts), and every

@@ -14,6 +14,10 @@ import ai.djl.training.ParameterStore;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.List;
+import org.tokenlab.magvit.TaskTokens;
+import org.tokenlab.mask.ConditionFrames;
+import org.tokenlab.mask.MagvitTask;
 import org.tokenlab.quantize.LookupFreeQuantizer.EntropyMode;
 import org.tokenlab.tokenizer.TokenizerOutput;
 import org.tokenlab.train.Checkpoint;
@@ -113,6 +117,22 @@ class Magvit2TokenizerTest {
             Checkpoint.load(file, loaded, loaded.configuration(), m);
             assertEquals(0, t.encode(clip).neq(loaded.encode(clip)).sum().getLong());
             assertEquals(1, loaded.quantizer().trainingStep(), "the annealing step comes back");
+        }
+    }
+
+    @Test
+    void taskTokensTakeItAsAnyVideoTokenizerAndFramePredictionKeepsTheFirstLatentFrame() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Magvit2Tokenizer t = tokenizer(m, 8);
+            NDArray clips = m.randomUniform(-1, 1, new Shape(2, 1, 9, 16, 16));
+            ConditionFrames frames = ConditionFrames.causal(1, t.temporalFactor());
+            try (TaskTokens tokens = TaskTokens.of(t, clips, new int[] {-1, -1},
+                    List.of(MagvitTask.FRAME_PREDICTION, MagvitTask.CENTRAL_OUTPAINTING), frames, 2)) {
+                assertEquals(new Shape(2, 3 * 4 * 4), tokens.real().getShape());
+                NDArray given = tokens.condition(MagvitTask.FRAME_PREDICTION).get(":, 0:16");   // latent frame 0
+                assertEquals(0, given.neq(tokens.real().get(":, 0:16")).sum().getLong(),
+                        "the condition clip keeps frame 0, so a causal tokenizer keeps its tokens");
+            }
         }
     }
 
