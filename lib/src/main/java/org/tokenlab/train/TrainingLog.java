@@ -64,6 +64,14 @@ public final class TrainingLog {
         return table;
     }
 
+    /**
+     * The step of the last row, 0 for an empty log. A notebook compares it with its step budget before
+     * reusing a saved model, so a model trained for another budget is not taken for this one.
+     */
+    public synchronized int lastStep() {
+        return table.rowCount() == 0 ? 0 : table.intColumn("step").getInt(table.rowCount() - 1);
+    }
+
     /** The last recorded value of {@code metric}, NaN if none. */
     public synchronized double last(String metric) {
         requireMetric(metric);

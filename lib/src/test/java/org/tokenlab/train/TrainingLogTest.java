@@ -63,6 +63,8 @@ class TrainingLogTest {
         assertTrue(back.table().doubleColumn("lambda").isMissing(0));
         assertEquals(0.125, back.last("lambda"));
         assertEquals(20, back.table().intColumn("step").getInt(1));
+        assertEquals(20, back.lastStep());
+        assertEquals(0, new TrainingLog("empty").lastStep());
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file is left behind");
         }
