@@ -7,6 +7,8 @@ import org.tokenlab.nn.PaddingMode;
 import org.tokenlab.quantize.EntropyAnnealing;
 import org.tokenlab.quantize.LookupFreeQuantizer;
 import org.tokenlab.quantize.LookupFreeQuantizer.EntropyMode;
+import org.tokenlab.quantize.Quantizer;
+import org.tokenlab.quantize.VectorQuantizer;
 
 /**
  * The plan of a {@link Magvit2Tokenizer}, MAGVIT-v2's causal 3D LFQ tokenizer (Yu et al., "Language
@@ -23,6 +25,12 @@ import org.tokenlab.quantize.LookupFreeQuantizer.EntropyMode;
  * jshell> Magvit2Config mine = Magvit2Config.builder().setImageChannels(3).optLatentBits(14)
  *    ...>     .optEntropyAnnealing(EntropyAnnealing.cosine(0.3, 0.1, 2_000)).build();
  * }</pre>
+ *
+ * <p>{@code optQuantizer(QuantizerKind.VECTOR)} swaps LFQ for a VQ codebook of {@code 2^d} codes of
+ * {@code d} values: encoder, decoder (whose adaptive norms read the quantized latents, {@code d}
+ * channels either way), token grid and vocabulary stay the same, so the two tokenizers differ only in
+ * how a latent becomes an id, as in the paper's Figure 1. The VQ adds {@code 2^d * d} codebook
+ * parameters; the entropy settings are LFQ's and must stay off.
  *
  * <p>Where the presets differ from the paper: the paper's video tokenizer for 17x128x128 clips uses
  * 128 base channels, multipliers (1, 2, 2, 4) and four residual blocks per level, time down-sampled
@@ -44,11 +52,15 @@ import org.tokenlab.quantize.LookupFreeQuantizer.EntropyMode;
  * @param entropyGroupBits bits per sub-group ({@code 0}: the quantizer's default, the fewest equal groups of at most 12)
  * @param timePadding what the past frames before the first one hold: {@link PaddingMode#REPLICATE} or ZEROS
  * @param spatialPadding what the border of height and width holds (any {@link PaddingMode})
+ * @param quantizerKind {@link QuantizerKind#LOOKUP_FREE} (MAGVIT-v2) or {@link QuantizerKind#VECTOR}, a
+ *     VQ baseline of the same architecture: {@code 2^d} learned codes of {@code d} values; the entropy
+ *     settings are LFQ's and must stay off for VQ
+ * @param codebookSeed the seed of the VQ codebook's initialization (VQ only; LFQ has no codebook and needs 0)
  */
 public record Magvit2Config(int imageChannels, int baseChannels, int[] channelMultipliers,
         boolean[] temporalDownsampling, int residualBlocks, int groups, int latentBits, double commitmentWeight,
         double entropyWeight, EntropyAnnealing entropyAnnealing, EntropyMode entropyMode, int entropyGroupBits,
-        PaddingMode timePadding, PaddingMode spatialPadding) {
+        PaddingMode timePadding, PaddingMode spatialPadding, QuantizerKind quantizerKind, long codebookSeed) {
 
     /** The most bits an exact batch entropy enumerates: its table has {@code 2^d} values per group. */
     public static final int EXACT_ENTROPY_MAX_BITS = 24;
@@ -56,6 +68,8 @@ public record Magvit2Config(int imageChannels, int baseChannels, int[] channelMu
     public static final long ENTROPY_MEMORY_BYTES = 2L << 30;
     /** Token ids are int64 and LFQ holds at most 62 bits. */
     private static final int MAX_BITS = 62;
+    /** The most latent channels a VQ codebook of {@code 2^d} codes may have: 65536 codes, a distance per code and token. */
+    public static final int VECTOR_MAX_BITS = 16;
 
     public Magvit2Config {
         Checks.require(imageChannels >= 1, "Magvit2Config needs setImageChannels(c) with c >= 1, got %d; 1 for digits, "
@@ -102,10 +116,23 @@ public record Magvit2Config(int imageChannels, int baseChannels, int[] channelMu
                 + "timePadding pads the past with the first frame (REPLICATE) or zeros, got %s; REFLECT would copy "
                 + "future frames into the past", timePadding);
         Checks.require(spatialPadding != null, "Magvit2Config spatialPadding must not be null; use PaddingMode.ZEROS");
-        try { // the quantizer checks the remaining combinations once
-            lfq(latentBits, commitmentWeight, entropyWeight, entropyAnnealing, entropyMode, entropyGroupBits);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Magvit2Config: " + e.getMessage(), e);
+        Checks.require(quantizerKind != null, "Magvit2Config quantizerKind must not be null; use QuantizerKind.LOOKUP_FREE");
+        if (quantizerKind == QuantizerKind.VECTOR) {
+            Checks.require(latentBits <= VECTOR_MAX_BITS, "Magvit2Config: a VQ codebook of 2^%d codes does not fit a "
+                    + "distance table per token; use at most %d latent bits with QuantizerKind.VECTOR", latentBits,
+                    VECTOR_MAX_BITS);
+            Checks.require(entropyWeight == 0 && entropyAnnealing == null && entropyMode == EntropyMode.AUTO
+                    && entropyGroupBits == 0, "Magvit2Config: the entropy settings are LFQ's and do nothing with "
+                    + "QuantizerKind.VECTOR (got entropyWeight %s, annealing %s, mode %s, group bits %d); leave them at "
+                    + "their defaults", entropyWeight, entropyAnnealing, entropyMode, entropyGroupBits);
+        } else {
+            Checks.require(codebookSeed == 0, "Magvit2Config codebookSeed seeds a VQ codebook, but LFQ has none (got "
+                    + "%d); leave it at 0 or use QuantizerKind.VECTOR", codebookSeed);
+            try { // the quantizer checks the remaining combinations once
+                lfq(latentBits, commitmentWeight, entropyWeight, entropyAnnealing, entropyMode, entropyGroupBits);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Magvit2Config: " + e.getMessage(), e);
+            }
         }
     }
 
@@ -156,12 +183,24 @@ public record Magvit2Config(int imageChannels, int baseChannels, int[] channelMu
     }
 
     /**
-     * A new LFQ of these settings: {@code d} bits, the commitment weight, the entropy weight or its
-     * annealing, the entropy mode and group bits (an EXACT mode of more than 12 bits raises the
-     * quantizer's exact limit to {@code d}). A quantizer counts its own training steps.
+     * A new quantizer of these settings. {@link QuantizerKind#LOOKUP_FREE}: an LFQ of {@code d} bits,
+     * the commitment weight, the entropy weight or its annealing, the entropy mode and group bits (an
+     * EXACT mode of more than 12 bits raises the quantizer's exact limit to {@code d}); it counts its
+     * own training steps. {@link QuantizerKind#VECTOR}: a {@link VectorQuantizer} of {@code 2^d} codes of
+     * dimension {@code d}, beta = the commitment weight, its codebook drawn from {@code codebookSeed}
+     * (a block: the tokenizer initializes it).
      */
-    public LookupFreeQuantizer quantizer() {
+    public Quantizer quantizer() {
+        if (quantizerKind == QuantizerKind.VECTOR) {
+            return VectorQuantizer.builder().setCodebookSize(1 << latentBits).setCodeDimension(latentBits)
+                    .optBeta(commitmentWeight).optSeed(codebookSeed).build();
+        }
         return lfq(latentBits, commitmentWeight, entropyWeight, entropyAnnealing, entropyMode, entropyGroupBits);
+    }
+
+    /** The vocabulary, {@code 2^d}, for either quantizer kind. */
+    public long vocabulary() {
+        return 1L << latentBits;
     }
 
     private static LookupFreeQuantizer lfq(int bits, double commitment, double entropy, EntropyAnnealing annealing,
@@ -185,13 +224,13 @@ public record Magvit2Config(int imageChannels, int baseChannels, int[] channelMu
      * About how many bytes the batch entropy's tables take in a training step over {@code tokens}
      * tokens, graph kept for the backward pass: per group of {@code g} bits, three tables of
      * {@code tokens x (2^(g/2) + 2^(g - g/2))} values and three of {@code 2^g}, four bytes each.
-     * Zero when the entropy loss is off.
+     * Zero when the entropy loss is off (always for VQ).
      */
     public long entropyBytes(long tokens) {
-        if (entropyWeight == 0 && (entropyAnnealing == null || entropyAnnealing.startWeight() == 0)) {
+        if (quantizerKind == QuantizerKind.VECTOR || entropyWeight == 0 && (entropyAnnealing == null || entropyAnnealing.startWeight() == 0)) {
             return 0;
         }
-        int g = quantizer().groupBits();
+        int g = ((LookupFreeQuantizer) quantizer()).groupBits();
         long total = 0;
         for (int start = 0; start < latentBits; start += g) {
             int bits = Math.min(g, latentBits - start);
@@ -216,12 +255,14 @@ public record Magvit2Config(int imageChannels, int baseChannels, int[] channelMu
         private int groups = 4;
         private int latentBits = 8;
         private double commitmentWeight = 0.25;
-        private double entropyWeight = 0.1;
+        private Double entropyWeight; // null: 0.1 for LFQ, 0 for VQ
         private EntropyAnnealing entropyAnnealing;
         private EntropyMode entropyMode = EntropyMode.AUTO;
         private int entropyGroupBits;
         private PaddingMode timePadding = PaddingMode.REPLICATE;
         private PaddingMode spatialPadding = PaddingMode.ZEROS;
+        private QuantizerKind quantizerKind = QuantizerKind.LOOKUP_FREE;
+        private long codebookSeed;
 
         private Builder() {}
 
@@ -276,7 +317,7 @@ public record Magvit2Config(int imageChannels, int baseChannels, int[] channelMu
             return this;
         }
 
-        /** A constant entropy-loss weight (default 0.1); replaces an annealing set before. */
+        /** A constant entropy-loss weight (default 0.1 for LFQ; VQ has none); replaces an annealing set before. */
         public Builder optEntropyWeight(double entropyWeight) {
             this.entropyWeight = entropyWeight;
             this.entropyAnnealing = null;
@@ -320,15 +361,31 @@ public record Magvit2Config(int imageChannels, int baseChannels, int[] channelMu
         }
 
         /**
+         * The quantizer (default {@link QuantizerKind#LOOKUP_FREE}); {@link QuantizerKind#VECTOR} gives the
+         * VQ baseline of the same architecture and vocabulary, {@code 2^d} codes of {@code d} values.
+         */
+        public Builder optQuantizer(QuantizerKind quantizerKind) {
+            this.quantizerKind = quantizerKind;
+            return this;
+        }
+
+        /** The seed of the VQ codebook's initialization (default 0; {@link QuantizerKind#VECTOR} only). */
+        public Builder optCodebookSeed(long codebookSeed) {
+            this.codebookSeed = codebookSeed;
+            return this;
+        }
+
+        /**
          * The config.
          *
          * @throws IllegalArgumentException without {@code setImageChannels}, or for a setting out of
          *     range (the message says what to change)
          */
         public Magvit2Config build() {
+            double entropy = entropyWeight != null ? entropyWeight : quantizerKind == QuantizerKind.VECTOR ? 0 : 0.1;
             return new Magvit2Config(imageChannels, baseChannels, channelMultipliers, temporalDownsampling,
-                    residualBlocks, groups, latentBits, commitmentWeight, entropyWeight, entropyAnnealing, entropyMode,
-                    entropyGroupBits, timePadding, spatialPadding);
+                    residualBlocks, groups, latentBits, commitmentWeight, entropy, entropyAnnealing, entropyMode,
+                    entropyGroupBits, timePadding, spatialPadding, quantizerKind, codebookSeed);
         }
     }
 
@@ -370,14 +427,16 @@ public record Magvit2Config(int imageChannels, int baseChannels, int[] channelMu
                 && Double.compare(c.entropyWeight, entropyWeight) == 0
                 && Objects.equals(c.entropyAnnealing, entropyAnnealing) && c.entropyMode == entropyMode
                 && c.entropyGroupBits == entropyGroupBits && c.timePadding == timePadding
-                && c.spatialPadding == spatialPadding;
+                && c.spatialPadding == spatialPadding && c.quantizerKind == quantizerKind
+                && c.codebookSeed == codebookSeed;
     }
 
     @Override
     public int hashCode() {
         return 31 * (31 * Arrays.hashCode(channelMultipliers) + Arrays.hashCode(temporalDownsampling))
                 + Objects.hash(imageChannels, baseChannels, residualBlocks, groups, latentBits, commitmentWeight,
-                        entropyWeight, entropyAnnealing, entropyMode, entropyGroupBits, timePadding, spatialPadding);
+                        entropyWeight, entropyAnnealing, entropyMode, entropyGroupBits, timePadding, spatialPadding,
+                        quantizerKind, codebookSeed);
     }
 
     @Override
@@ -388,6 +447,6 @@ public record Magvit2Config(int imageChannels, int baseChannels, int[] channelMu
                 + ", latentBits=" + latentBits + ", commitmentWeight=" + commitmentWeight + ", entropyWeight="
                 + entropyWeight + ", entropyAnnealing=" + entropyAnnealing + ", entropyMode=" + entropyMode
                 + ", entropyGroupBits=" + entropyGroupBits + ", timePadding=" + timePadding + ", spatialPadding="
-                + spatialPadding + "]";
+                + spatialPadding + ", quantizerKind=" + quantizerKind + ", codebookSeed=" + codebookSeed + "]";
     }
 }

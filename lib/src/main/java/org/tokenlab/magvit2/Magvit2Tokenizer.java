@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.RecordText;
 import org.tokenlab.internal.Scopes;
 import org.tokenlab.quantize.LookupFreeQuantizer;
+import org.tokenlab.quantize.Quantizer;
 import org.tokenlab.quantize.QuantizerOutput;
 import org.tokenlab.tokenizer.TokenizerOutput;
 import org.tokenlab.tokenizer.TrainableTokenizer;
@@ -57,7 +59,7 @@ import org.tokenlab.tokenizer.TrainableTokenizer;
 public final class Magvit2Tokenizer extends AbstractBlock implements TrainableTokenizer {
 
     private final Magvit2Config config;
-    private final LookupFreeQuantizer quantizer;
+    private final Quantizer quantizer;
     private final Magvit2Encoder encoder;
     private final Magvit2Decoder decoder;
 
@@ -66,9 +68,16 @@ public final class Magvit2Tokenizer extends AbstractBlock implements TrainableTo
         this.quantizer = config.quantizer();
         this.encoder = addChildBlock("encoder", new Magvit2Encoder(config));
         this.decoder = addChildBlock("decoder", new Magvit2Decoder(config));
+        if (quantizer instanceof Block block) {   // VQ's codebook; after encoder and decoder, whose names stay as with LFQ
+            addChildBlock("quantizer", block);
+        }
     }
 
-    /** A tokenizer of {@code config}'s plan with a new {@link LookupFreeQuantizer} of its settings. */
+    /**
+     * A tokenizer of {@code config}'s plan with a new quantizer of its settings: a
+     * {@link LookupFreeQuantizer}, or for {@link QuantizerKind#VECTOR} a VQ codebook of the same
+     * vocabulary (see {@link Magvit2Config}).
+     */
     public static Magvit2Tokenizer of(Magvit2Config config) {
         Checks.notNull(config, "config");
         return new Magvit2Tokenizer(config);
@@ -78,10 +87,23 @@ public final class Magvit2Tokenizer extends AbstractBlock implements TrainableTo
         return config;
     }
 
-    /** The lookup-free quantizer: {@code 2^d} codes, its entropy weight and annealing step. */
+    /** The quantizer: {@code 2^d} codes, a {@link LookupFreeQuantizer} or, for {@link QuantizerKind#VECTOR}, a VQ. */
     @Override
-    public LookupFreeQuantizer quantizer() {
+    public Quantizer quantizer() {
         return quantizer;
+    }
+
+    /**
+     * The lookup-free quantizer, with its entropy weight and annealing step.
+     *
+     * @throws IllegalStateException for a VQ tokenizer ({@link QuantizerKind#VECTOR})
+     */
+    public LookupFreeQuantizer lookupFreeQuantizer() {
+        if (quantizer instanceof LookupFreeQuantizer lfq) {
+            return lfq;
+        }
+        throw new IllegalStateException("this Magvit2Tokenizer quantizes with a VQ codebook (QuantizerKind.VECTOR), "
+                + "not LFQ; use quantizer()");
     }
 
     @Override
@@ -108,7 +130,7 @@ public final class Magvit2Tokenizer extends AbstractBlock implements TrainableTo
     public TokenizerOutput forward(ParameterStore ps, NDArray pixels, boolean training) {
         Checks.notNull(pixels, "pixels");
         Shape ids = tokenShape(pixels.getShape());
-        if (training) {
+        if (training && quantizer instanceof LookupFreeQuantizer) {
             checkEntropyFits(ids.size());
         }
         boolean image = pixels.getShape().dimension() == 4;
@@ -125,9 +147,9 @@ public final class Magvit2Tokenizer extends AbstractBlock implements TrainableTo
         Checks.require(bytes <= Magvit2Config.ENTROPY_MEMORY_BYTES, "Magvit2Tokenizer: the batch entropy of %d tokens "
                         + "over groups of %d bits would keep about %s of tables for the backward pass (limit %s); use "
                         + "smaller entropy sub-groups: Magvit2Config.builder()...optEntropyMode(EntropyMode.SUBGROUPS)"
-                        + ".optEntropyGroupBits(%d), or fewer tokens per batch", tokens, quantizer.groupBits(),
+                        + ".optEntropyGroupBits(%d), or fewer tokens per batch", tokens, lookupFreeQuantizer().groupBits(),
                 Magvit2Config.describeBytes(bytes), Magvit2Config.describeBytes(Magvit2Config.ENTROPY_MEMORY_BYTES),
-                Math.max(1, Math.min(quantizer.groupBits() - 2, 9)));
+                Math.max(1, Math.min(lookupFreeQuantizer().groupBits() - 2, 9)));
     }
 
     /**
@@ -245,15 +267,19 @@ public final class Magvit2Tokenizer extends AbstractBlock implements TrainableTo
         return out;
     }
 
-    /** The quantizer's annealing step. */
+    /** The LFQ's annealing step; a VQ codebook is a child block, saved with the parameters. */
     @Override
     public void saveState(TrainingState state) {
-        quantizer.saveState(state.child("quantizer"));
+        if (quantizer instanceof LookupFreeQuantizer lfq) {
+            lfq.saveState(state.child("quantizer"));
+        }
     }
 
     @Override
     public void loadState(TrainingState state) {
-        quantizer.loadState(state.child("quantizer"));
+        if (quantizer instanceof LookupFreeQuantizer lfq) {
+            lfq.loadState(state.child("quantizer"));
+        }
     }
 
     @Override
@@ -274,6 +300,10 @@ public final class Magvit2Tokenizer extends AbstractBlock implements TrainableTo
         tokenShape(input);
         Shape clip = input.dimension() == 4 ? new Shape(input.get(0), input.get(1), 1, input.get(2), input.get(3)) : input;
         encoder.initialize(manager, dataType, clip);
-        decoder.initialize(manager, dataType, encoder.getOutputShapes(new Shape[] {clip})[0]);
+        Shape latent = encoder.getOutputShapes(new Shape[] {clip})[0];   // (B, d, t, h, w)
+        if (quantizer instanceof Block block) {
+            block.initialize(manager, dataType, latent);
+        }
+        decoder.initialize(manager, dataType, latent);
     }
 }
