@@ -82,12 +82,12 @@ class LibraryImportsTest {
 
     @Test
     void aPackageAddedToTheClassPathIsImported(@TempDir Path tmp) throws Exception {
-        Path classes = compile(tmp, "package org.tokenlab.mask;\n"
-                + "public final class MaskSchedule { public static String hello() { return \"masked\"; } }");
-        assertThrows(CompilationException.class, () -> eval.eval("MaskSchedule.hello()"));
-        try (CellEvaluator withMask = CellEvaluator.withLibrary(CLASS_PATH + File.pathSeparator + classes, List.of())) {
-            assertTrue(withMask.libraryPackages().contains("org.tokenlab.mask"), withMask.libraryPackages().toString());
-            assertEquals("masked", withMask.eval("MaskSchedule.hello()").value());
+        Path classes = compile(tmp, "package org.tokenlab.sketch;\n"
+                + "public final class SketchPad { public static String hello() { return \"sketched\"; } }");
+        assertThrows(CompilationException.class, () -> eval.eval("SketchPad.hello()"));
+        try (CellEvaluator withSketch = CellEvaluator.withLibrary(CLASS_PATH + File.pathSeparator + classes, List.of())) {
+            assertTrue(withSketch.libraryPackages().contains("org.tokenlab.sketch"), withSketch.libraryPackages().toString());
+            assertEquals("sketched", withSketch.eval("SketchPad.hello()").value());
         }
     }
 
