@@ -52,14 +52,7 @@ public final class CausalLoss {
      * the logits' manager and carries their gradient.
      */
     public static NDArray crossEntropy(NDArray logits, NDArray targets, int ignoreFirst) {
-        Checks.rank(logits, "CausalLoss logits (B, L, V)", 3);
-        Checks.rank(targets, "CausalLoss targets (B, L)", 2);
-        Shape s = logits.getShape();
-        Checks.require(targets.getShape().get(0) == s.get(0) && targets.getShape().get(1) == s.get(1),
-                "CausalLoss expects targets (%d, %d) matching logits %s, got %s; shift with CausalLoss.targetsOf(sequence)",
-                s.get(0), s.get(1), Checks.describe(s), Checks.describe(targets.getShape()));
-        Checks.require(ignoreFirst >= 0 && ignoreFirst < s.get(1),
-                "ignoreFirst must be in [0, %d) for %d positions, got %d", s.get(1), s.get(1), ignoreFirst);
+        Shape s = checkShapes(logits, targets, ignoreFirst, "V");
         NDIndex kept = new NDIndex(":, {}:", ignoreFirst);
         NDArray t = targets.get(kept).toType(DataType.INT64, false);
         checkTargets(t, s.get(2));
@@ -86,14 +79,7 @@ public final class CausalLoss {
     public static NDArray crossEntropy(NDArray logits, NDArray targets, int ignoreFirst, TokenFactorization factorization) {
         Checks.notNull(factorization, "factorization");
         factorization.checkLogits(logits, "CausalLoss");
-        Checks.rank(logits, "CausalLoss logits (B, L, W)", 3);
-        Checks.rank(targets, "CausalLoss targets (B, L)", 2);
-        Shape s = logits.getShape();
-        Checks.require(targets.getShape().get(0) == s.get(0) && targets.getShape().get(1) == s.get(1),
-                "CausalLoss expects targets (%d, %d) matching logits %s, got %s; shift with CausalLoss.targetsOf(sequence)",
-                s.get(0), s.get(1), Checks.describe(s), Checks.describe(targets.getShape()));
-        Checks.require(ignoreFirst >= 0 && ignoreFirst < s.get(1),
-                "ignoreFirst must be in [0, %d) for %d positions, got %d", s.get(1), s.get(1), ignoreFirst);
+        Shape s = checkShapes(logits, targets, ignoreFirst, "W");
         NDIndex kept = new NDIndex(":, {}:", ignoreFirst);
         NDArray parts = factorization.split(targets.get(kept));                    // (B, L', k)
         parts.attach(logits.getManager());
@@ -145,5 +131,18 @@ public final class CausalLoss {
         Checks.rank(sequence, "CausalLoss sequence (B, L+1)", 2);
         Checks.require(sequence.getShape().get(1) >= 2,
                 "a sequence needs at least 2 positions to give inputs and targets, got shape %s", Checks.describe(sequence.getShape()));
+    }
+
+    /** Checks logits {@code (B, L, axis)} against targets {@code (B, L)} and {@code ignoreFirst}; the logits' shape. */
+    private static Shape checkShapes(NDArray logits, NDArray targets, int ignoreFirst, String axis) {
+        Checks.rank(logits, "CausalLoss logits (B, L, " + axis + ")", 3);
+        Checks.rank(targets, "CausalLoss targets (B, L)", 2);
+        Shape s = logits.getShape();
+        Checks.require(targets.getShape().get(0) == s.get(0) && targets.getShape().get(1) == s.get(1),
+                "CausalLoss expects targets (%d, %d) matching logits %s, got %s; shift with CausalLoss.targetsOf(sequence)",
+                s.get(0), s.get(1), Checks.describe(s), Checks.describe(targets.getShape()));
+        Checks.require(ignoreFirst >= 0 && ignoreFirst < s.get(1),
+                "ignoreFirst must be in [0, %d) for %d positions, got %d", s.get(1), s.get(1), ignoreFirst);
+        return s;
     }
 }
