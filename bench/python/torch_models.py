@@ -9,6 +9,9 @@ only at the steps MagvitConfig.defaults() says), and a padding mode: zeros as VQ
 MAGVIT, on every same-size convolution and on the pad before each strided one. The masked-token
 transformer mirrors org.tokenlab.generate.MaskedTokenTransformer (GPT-2's pre-norm layers under full
 attention, org.tokenlab.nn.TransformerLayer and MaskedSelfAttention) with MaskedTokenLoss.
+MAGVIT-v2's causal tokenizer mirrors org.tokenlab.magvit2 (causal Conv3d, per-frame and adaptive group
+norms, depth-to-space up-sampling) with org.tokenlab.quantize.LookupFreeQuantizer's losses, at
+Magvit2Config.cpu() and gpu(); the gpu() LFQ also runs alone, for its share of the gpu() step.
 
 The Java driver starts this file with /usr/bin/python3 and talks to it one line at a time:
 
@@ -20,9 +23,11 @@ The Java driver starts this file with /usr/bin/python3 and talks to it one line 
     quit
 
 Anything that fails answers `error MESSAGE` on one line. Run it by hand with `--selftest [THREADS]`
-(default 2) to time every model briefly (the MAGVIT rows take seconds a step: minutes in all).
+(default 2) to time every model briefly (the MAGVIT rows take seconds a step, magvit2-gpu-train tens of
+seconds: minutes in all).
 """
 
+import collections
 import math
 import random
 import sys
@@ -226,6 +231,259 @@ def magvit(padding_mode="reflect"):
     return Vqgan(3, False, padding_mode)
 
 
+# MAGVIT-v2's causal tokenizer (org.tokenlab.magvit2) and its lookup-free quantizer
+# (org.tokenlab.quantize.LookupFreeQuantizer). A plan mirrors Magvit2Config: widths base * multipliers,
+# residual blocks per level, groups, latent bits d, and the entropy group bits the LFQ resolves (d itself
+# while d <= 12, an exact batch entropy; else the fewest equal groups of at most 12 bits, 2 x 9 for 18).
+# Time is replicate-padded in the past, space zero-padded, both presets halve time at both steps.
+Magvit2Plan = collections.namedtuple("Magvit2Plan", "base multipliers temporal blocks groups bits group_bits")
+MAGVIT2_CPU = Magvit2Plan(16, (1, 2, 2), (True, True), 1, 8, 12, 12)  # Magvit2Config.cpu(): 9x32x32 -> 3x8x8
+MAGVIT2_GPU = Magvit2Plan(64, (1, 2, 4), (True, True), 2, 32, 18, 9)  # Magvit2Config.gpu(): 17x64x64 -> 5x16x16
+LFQ_COMMITMENT, LFQ_ENTROPY, LFQ_TEMPERATURE, LFQ_DIVERSITY = 0.25, 0.1, 0.01, 1.0  # LookupFreeQuantizer's defaults
+LFQ_CHUNK_ELEMENTS = 1 << 22  # LfqEntropy.CHUNK_ELEMENTS: the most (tokens x codes) values of one chunk
+
+
+class CausalConv3d(nn.Module):
+    """org.tokenlab.nn.CausalConv3d: kt - 1 copies of the first frame before it (replicate, past only),
+    k // 2 zeros around height and width (the convolution's own padding), then Conv3d with `stride`."""
+
+    def __init__(self, cin, cout, kernel=3, stride=(1, 1, 1)):
+        super().__init__()
+        self.past = kernel - 1
+        self.conv = nn.Conv3d(cin, cout, kernel, stride=stride, padding=(0, kernel // 2, kernel // 2))
+
+    def forward(self, x):  # (B, C, T, H, W)
+        if self.past:
+            x = F.pad(x, (0, 0, 0, 0, self.past, 0), mode="replicate")
+        return self.conv(x)
+
+
+def fold_frames(x):
+    """FrameGroupNorm.fold: (B, C, T, H, W) -> (B*T, C, 1, H, W), every frame a clip of its own."""
+    b, c, t, h, w = x.shape
+    return x if t == 1 else x.transpose(1, 2).reshape(b * t, c, 1, h, w)
+
+
+def unfold_frames(x, b, t):
+    """FrameGroupNorm.unfold: (B*T, C, 1, H, W) -> (B, C, T, H, W)."""
+    return x if t == 1 else x.reshape(b, t, x.shape[1], x.shape[3], x.shape[4]).transpose(1, 2)
+
+
+def resize_latents(z, size):
+    """AdaptiveGroupNorm.resizeLatents: nearest in the causal layout, frame 0 from latent frame 0 and s
+    frames from each later one, then height and width repeated (repeat_interleave, as DJL's repeat)."""
+    t = z.shape[2]
+    if size[0] != t:
+        s = (size[0] - 1) // (t - 1)
+        z = torch.cat([z[:, :, :1], z[:, :, 1:].repeat_interleave(s, 2)], 2)
+    for axis in (3, 4):
+        if size[axis - 2] != z.shape[axis]:
+            z = z.repeat_interleave(size[axis - 2] // z.shape[axis], axis)
+    return z
+
+
+class FrameGroupNorm(nn.Module):
+    """org.tokenlab.magvit2.FrameGroupNorm: GroupNorm (eps 1e-6) with statistics per frame. With `bits`
+    it is adaptive (org.tokenlab.nn.AdaptiveGroupNorm): the latents, resized in time to the features'
+    frames and folded the same way, give scale and shift by 1x1x1 convolutions (zero at the start) at the
+    latents' size, resized to the features': GroupNorm(x) * (1 + scale(z)) + shift(z)."""
+
+    def __init__(self, groups, channels, bits=0):
+        super().__init__()
+        self.norm = nn.GroupNorm(groups, channels, eps=EPS)
+        self.scale = nn.Conv3d(bits, channels, 1) if bits else None
+        self.shift = nn.Conv3d(bits, channels, 1) if bits else None
+        for conv in (self.scale, self.shift):
+            if conv is not None:
+                nn.init.zeros_(conv.weight)
+                nn.init.zeros_(conv.bias)
+
+    def forward(self, x, z=None):  # x (B, C, T, H, W), z (B, d, t, h, w) when adaptive
+        b, _, t, h, w = x.shape
+        out = self.norm(fold_frames(x))  # (B*T, C, 1, H, W)
+        if self.scale is not None:
+            latents = fold_frames(resize_latents(z, (t, z.shape[3], z.shape[4])))  # (B*T, d, 1, h, w)
+            scale = resize_latents(self.scale(latents), (1, h, w))
+            shift = resize_latents(self.shift(latents), (1, h, w))
+            out = out * (scale + 1) + shift
+        return unfold_frames(out, b, t)
+
+
+class CausalResidualBlock(nn.Module):
+    """org.tokenlab.magvit2.CausalResidualBlock: norm, swish, causal conv3x3x3, norm, swish, causal conv,
+    plus the input (causal 1x1x1 conv when widths differ); adaptive norms in the decoder (bits > 0)."""
+
+    def __init__(self, cin, cout, groups, bits=0):
+        super().__init__()
+        self.norm1, self.conv1 = FrameGroupNorm(groups, cin, bits), CausalConv3d(cin, cout)
+        self.norm2, self.conv2 = FrameGroupNorm(groups, cout, bits), CausalConv3d(cout, cout)
+        self.shortcut = CausalConv3d(cin, cout, 1) if cin != cout else None
+
+    def forward(self, x, z=None):
+        h = self.conv1(F.silu(self.norm1(x, z)))
+        h = self.conv2(F.silu(self.norm2(h, z)))
+        return (x if self.shortcut is None else self.shortcut(x)) + h
+
+
+def depth_to_space(x, factors):
+    """DepthToSpaceUpsample.depthToSpace: (B, C*sT*sH*sW, T, H, W) -> (B, C, T*sT, H*sH, W*sW)."""
+    b, cp, t, h, w = x.shape
+    st, sh, sw = factors
+    c = cp // (st * sh * sw)
+    x = x.reshape(b, c, st, sh, sw, t, h, w).permute(0, 1, 5, 2, 6, 3, 7, 4)  # (B, C, T, sT, H, sH, W, sW)
+    return x.reshape(b, c, t * st, h * sh, w * sw)
+
+
+class DepthToSpaceUpsample(nn.Module):
+    """org.tokenlab.nn.DepthToSpaceUpsample: causal conv3x3x3 to C*sT*sH*sW channels, depth-to-space, and
+    the first sT - 1 frames dropped (1 + k latent frames become 1 + sT*k)."""
+
+    def __init__(self, cin, cout, factors):
+        super().__init__()
+        self.factors = factors
+        self.conv = CausalConv3d(cin, cout * factors[0] * factors[1] * factors[2])
+
+    def forward(self, x):
+        return depth_to_space(self.conv(x), self.factors)[:, :, self.factors[0] - 1:]
+
+
+class Magvit2Encoder(nn.Module):
+    """org.tokenlab.magvit2.Magvit2Encoder: conv_in, per level residual blocks and (but at the last) a
+    strided causal conv (stride (2 or 1, 2, 2)), the middle blocks, per-frame GroupNorm, swish, 1x1x1 to d."""
+
+    def __init__(self, plan):
+        super().__init__()
+        c = plan.base
+        self.conv_in = CausalConv3d(IMAGE_CHANNELS, c)
+        layers = []
+        for level, m in enumerate(plan.multipliers):
+            for _ in range(plan.blocks):
+                layers.append(CausalResidualBlock(c, plan.base * m, plan.groups))
+                c = plan.base * m
+            if level < len(plan.multipliers) - 1:
+                layers.append(CausalConv3d(c, c, 3, (2 if plan.temporal[level] else 1, 2, 2)))
+        layers += [CausalResidualBlock(c, c, plan.groups) for _ in range(plan.blocks)]
+        self.body = nn.Sequential(*layers)
+        self.norm_out, self.conv_out = FrameGroupNorm(plan.groups, c), CausalConv3d(c, plan.bits, 1)
+
+    def forward(self, x):  # (B, C, 1 + s*k, H, W) -> (B, d, 1 + k, H/f, W/f)
+        return self.conv_out(F.silu(self.norm_out(self.body(self.conv_in(x)))))
+
+
+class Magvit2Decoder(nn.Module):
+    """org.tokenlab.magvit2.Magvit2Decoder: conv_in d -> last width, middle blocks, per level from the last
+    residual blocks and (but at the first) depth-to-space up-sampling, adaptive norm, swish, conv_out; every
+    norm adaptive, conditioned on the quantized latents."""
+
+    def __init__(self, plan):
+        super().__init__()
+        widths = [plan.base * m for m in plan.multipliers]
+        c = widths[-1]
+        self.conv_in = CausalConv3d(plan.bits, c)
+        layers = [CausalResidualBlock(c, c, plan.groups, plan.bits) for _ in range(plan.blocks)]
+        for level in reversed(range(len(widths))):
+            for _ in range(plan.blocks):
+                layers.append(CausalResidualBlock(c, widths[level], plan.groups, plan.bits))
+                c = widths[level]
+            if level > 0:
+                layers.append(DepthToSpaceUpsample(c, widths[level - 1], (2 if plan.temporal[level - 1] else 1, 2, 2)))
+                c = widths[level - 1]
+        self.body = nn.ModuleList(layers)
+        self.norm_out = FrameGroupNorm(plan.groups, c, plan.bits)
+        self.conv_out = CausalConv3d(c, IMAGE_CHANNELS)
+
+    def forward(self, z):  # (B, d, t, h, w) -> (B, C, 1 + s*(t - 1), h*f, w*f)
+        h = self.conv_in(z)
+        for layer in self.body:
+            h = layer(h, z) if isinstance(layer, CausalResidualBlock) else layer(h)
+        return self.conv_out(F.silu(self.norm_out(h, z)))
+
+
+def lfq_code_bits(first, count, bits):
+    """LfqEntropy.codeBits: (count, bits) float, bit i of code k being (k >> i) & 1."""
+    codes = torch.arange(first, first + count).unsqueeze(1)
+    return ((codes >> torch.arange(bits)) & 1).float()
+
+
+def lfq_probabilities(logits, first, count):
+    """p_n(c) (N, count) for codes first .. first + count - 1: exp(a.b - sum softplus(a))."""
+    log_norm = F.softplus(logits).sum(1, keepdim=True)  # (N, 1)
+    return (logits.matmul(lfq_code_bits(first, count, logits.shape[1]).t()) - log_norm).exp()
+
+
+def lfq_exact_batch_entropy(rows):
+    """ExactBatchEntropy.of: H of the batch-mean assignment over the 2^g codes of rows (N, g), as the
+    product of the low half's and the high half's probabilities, the high codes in chunks."""
+    n, g = rows.shape
+    low = g // 2
+    low_p = lfq_probabilities(rows[:, :low], 0, 1 << low) if low else rows.new_ones(n, 1)  # (N, 2^l)
+    high, high_codes = rows[:, low:], 1 << (g - low)
+    chunk = max(1, min(high_codes, LFQ_CHUNK_ELEMENTS // max(1, n)))
+    columns = [low_p.t().matmul(lfq_probabilities(high, first, min(chunk, high_codes - first)))
+               for first in range(0, high_codes, chunk)]
+    mean = torch.cat(columns, 1) / n  # (2^l, 2^h)
+    return -(mean * mean.clamp(1e-30, 1).log()).sum()
+
+
+class LookupFreeQuantizer(nn.Module):
+    """org.tokenlab.quantize.LookupFreeQuantizer in training: signs with a straight-through gradient, ids
+    (first dimension the lowest bit), commitment 0.25 * mean((z - sg(q))^2) and entropy 0.1 * (mean_n H(p_n)
+    - H(mean_n p_n)), the per-token term exact in O(d), the batch term exact over groups of `group_bits`."""
+
+    def __init__(self, bits, group_bits):
+        super().__init__()
+        self.bits, self.group_bits = bits, group_bits
+
+    def forward(self, z):  # (B, d, ...) -> quantized (B, d, ...), ids (B, ...), loss ()
+        positive = z > 0
+        codes = positive.to(z.dtype) * 2 - 1
+        quantized = z + (codes - z).detach()
+        powers = (1 << torch.arange(self.bits)).reshape((1, self.bits) + (1,) * (z.dim() - 2))
+        ids = (positive.long() * powers).sum(1)
+        commitment = (z - codes.detach()).square().mean() * LFQ_COMMITMENT
+        return quantized, ids, commitment + self.entropy_loss(z) * LFQ_ENTROPY
+
+    def entropy_loss(self, z):
+        tokens = z.numel() // self.bits
+        a = z * (4 / LFQ_TEMPERATURE)  # bit logits: p_i(+1) = sigmoid(4 z_i / T)
+        per_sample = (F.softplus(a) - a * torch.sigmoid(a)).sum() / tokens
+        rows = a.movedim(1, -1).reshape(-1, self.bits)  # (N, d)
+        batch = None
+        for start in range(0, self.bits, self.group_bits):
+            h = lfq_exact_batch_entropy(rows if self.group_bits >= self.bits else rows[:, start:start + self.group_bits])
+            batch = h if batch is None else batch + h
+        return per_sample - batch * LFQ_DIVERSITY
+
+
+class Magvit2Tokenizer(nn.Module):
+    """org.tokenlab.magvit2.Magvit2Tokenizer: encoder to d channels, LFQ, decoder conditioned on the quantized latents."""
+
+    def __init__(self, plan):
+        super().__init__()
+        self.encoder = Magvit2Encoder(plan)
+        self.quantizer = LookupFreeQuantizer(plan.bits, plan.group_bits)
+        self.decoder = Magvit2Decoder(plan)
+
+    def forward(self, x):
+        quantized, ids, loss = self.quantizer(self.encoder(x))
+        return self.decoder(quantized), ids, loss
+
+
+class QuantizerTraining:
+    """LookupFreeQuantizerStep: the quantizer alone on fixed latents that take a gradient, forward and backward
+    of mean(quantized) + loss; no parameters, so no optimizer."""
+
+    def __init__(self, quantizer, latents):
+        self.model, self.latents = quantizer, latents.requires_grad_(True)
+
+    def step(self):
+        quantized, _, loss = self.model(self.latents)
+        objective = quantized.mean() + loss
+        self.latents.grad = None
+        objective.backward()
+        return objective.item()
+
+
 def conv_stack():
     """Four 3x3 convolutions 1 -> 64 -> 64 -> 64 -> 1 with ReLU between."""
     return nn.Sequential(nn.Conv2d(1, 64, 3, padding=1), nn.ReLU(), nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(),
@@ -395,6 +653,9 @@ def mse_loss(model, x):
 
 
 CLIPS = (4, 1, 8, 32, 32)  # MagvitTraining.BATCH: 32 frames of 32x32, as the VQGAN rows' 32 images
+MAGVIT2_CLIPS = (4, 1, 9, 32, 32)  # Magvit2Training.CPU_BATCH: cpu()'s clip, 3x8x8 tokens each
+MAGVIT2_GPU_CLIPS = (1, 1, 17, 64, 64)  # Magvit2Training.GPU_BATCH: gpu()'s clip, 5x16x16 tokens
+MAGVIT2_GPU_LATENTS = (1, 18, 5, 16, 16)  # what gpu()'s encoder gives the LFQ for MAGVIT2_GPU_CLIPS
 
 MODELS = {
     "vqgan-train": lambda: Training(Vqgan(), pixels(32, 1, 32, 32), vqgan_loss),
@@ -402,6 +663,10 @@ MODELS = {
     "magvit-train": lambda: Training(magvit("reflect"), pixels(*CLIPS), vqgan_loss),
     "magvit-forward": lambda: Inference(magvit("reflect"), pixels(*CLIPS), lambda m, x: m.decode(m.encode(x))),
     "magvit-zeros-train": lambda: Training(magvit("zeros"), pixels(*CLIPS), vqgan_loss),
+    "magvit2-train": lambda: Training(Magvit2Tokenizer(MAGVIT2_CPU), pixels(*MAGVIT2_CLIPS), vqgan_loss),
+    "magvit2-gpu-train": lambda: Training(Magvit2Tokenizer(MAGVIT2_GPU), pixels(*MAGVIT2_GPU_CLIPS), vqgan_loss),
+    "magvit2-gpu-lfq": lambda: QuantizerTraining(LookupFreeQuantizer(MAGVIT2_GPU.bits, MAGVIT2_GPU.group_bits),
+                                                 torch.randn(*MAGVIT2_GPU_LATENTS)),
     "maskgit-train": lambda: Training(MaskedTokenTransformer(), MaskedTokenBatch(), masked_token_loss),
     "conv-stack-train": lambda: Training(conv_stack(), pixels(32, 1, 32, 32), mse_loss),
     "autoencoder-train": lambda: Training(ConvAutoencoder(), pixels(64, 1, 32, 32), mse_loss),

@@ -57,6 +57,7 @@ public final class CompareMain {
             if (!results.isEmpty()) {
                 out.println();
                 ResultTable.print(out, results);
+                ResultTable.printShares(out, results);
             }
             if (torch != null) {
                 out.printf(Locale.ROOT, "PyTorch worker resident memory after its rounds: %d MiB%n", torch.residentMiB());

@@ -8,7 +8,8 @@ import java.util.Locale;
  * Prints the comparison as a fixed-width table, one row per model: median elapsed milliseconds per
  * step of each side and their ratio, the same for CPU milliseconds, the spread of the rounds, and
  * the machine's load average before and after. A model whose twin has another parameter count shows
- * {@code -} for the times it was not given.
+ * {@code -} for the times it was not given. Then the share of a part's step in its whole step
+ * ({@link #printShares}) where both were compared.
  */
 final class ResultTable {
 
@@ -29,6 +30,30 @@ final class ResultTable {
                     String.format(Locale.ROOT, "%d x %d, %.1f-%.1f", r.stepsPerRound(), r.java().roundCount(),
                             r.loadBefore(), r.loadAfter()));
         }
+    }
+
+    /**
+     * For each row that is part of another row's step ({@link Model#wholeStep()}) when both ran, its
+     * median elapsed time over that row's, per side: e.g. the LFQ's share of the MAGVIT-v2 step.
+     */
+    static void printShares(PrintStream out, List<ComparisonResult> results) {
+        for (ComparisonResult part : results) {
+            for (ComparisonResult whole : results) {
+                if (part.model().wholeStep() != whole.model()) {
+                    continue;
+                }
+                String torch = part.hasTorch() && whole.hasTorch() ? String.format(Locale.ROOT, ", PyTorch %s (%s / %s ms)",
+                        percent(part.torch().median() / whole.torch().median()), ms(part.torch().median()),
+                        ms(whole.torch().median())) : "";
+                out.printf(Locale.ROOT, "share of %s in %s (elapsed medians): Java %s (%s / %s ms)%s%n", part.model().id(),
+                        whole.model().id(), percent(part.java().median() / whole.java().median()), ms(part.java().median()),
+                        ms(whole.java().median()), torch);
+            }
+        }
+    }
+
+    private static String percent(double v) { // three decimals below 1%, where a share of a big step usually is
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, v < 0.01 ? "%.3f%%" : "%.1f%%", 100 * v);
     }
 
     private static String parameters(ComparisonResult r) {
