@@ -63,7 +63,8 @@ public final class TokenTransformer extends AbstractBlock {
         this.maxLength = b.maxLength;
         this.factorization = b.factorization;
         TransformerStack.Sizes sizes = new TransformerStack.Sizes(
-                vocabulary + classes, maxLength, vocabulary, b.layers, b.heads, b.width, b.dropout, factorization);
+                vocabulary + classes, maxLength, vocabulary, b.layers, b.heads, b.width, b.dropout,
+                Float.isNaN(b.attentionDropout) ? b.dropout : b.attentionDropout, factorization);
         this.stack = new TransformerStack(this, sizes, AttentionMask.CAUSAL, this::addParameter, this::addChildBlock);
     }
 
@@ -207,6 +208,7 @@ public final class TokenTransformer extends AbstractBlock {
         private int heads = 4;
         private int width = 128;
         private float dropout;
+        private float attentionDropout = Float.NaN; // NaN: the same as dropout
         private int classes;
         private TokenFactorization factorization;
 
@@ -240,9 +242,23 @@ public final class TokenTransformer extends AbstractBlock {
             return this;
         }
 
-        /** Dropout rate on embeddings, attention weights and residual branches (default 0: none). */
+        /**
+         * Dropout rate on embeddings, attention weights and residual branches (default 0: none); the
+         * attention weights' rate can be set apart with {@link #optAttentionDropout(float)}.
+         */
         public Builder optDropout(float dropout) {
             this.dropout = dropout;
+            return this;
+        }
+
+        /**
+         * Dropout rate on the attention weights alone (default: {@link #optDropout(float)}'s rate). GPT-2 and
+         * MaskGIT drop them at the same rate as the rest; 0 here keeps the other dropouts and saves the
+         * {@code B * heads * L^2} random draws a layer that make dropout the dearest part of a CPU
+         * training step at a few hundred tokens (docs/BENCHMARKS.md).
+         */
+        public Builder optAttentionDropout(float attentionDropout) {
+            this.attentionDropout = attentionDropout;
             return this;
         }
 
@@ -280,6 +296,8 @@ public final class TokenTransformer extends AbstractBlock {
                     "optWidth must be a positive multiple of optHeads, got width %d and %d heads; e.g. optWidth(%d)",
                     width, heads, Math.max(heads, 1) * Math.max(1, (width + Math.max(heads, 1) - 1) / Math.max(heads, 1)));
             Checks.require(dropout >= 0 && dropout < 1, "optDropout must be in [0, 1), got %s", dropout);
+            Checks.require(Float.isNaN(attentionDropout) || attentionDropout >= 0 && attentionDropout < 1,
+                    "optAttentionDropout must be in [0, 1), got %s", attentionDropout);
             Checks.require(classes >= 0, "optClasses must be at least 0, got %d", classes);
             return new TokenTransformer(this);
         }

@@ -68,10 +68,10 @@ final class TransformerStack {
      * factorization's codebook), the layers' shape, and the factorization of the codes (null for none).
      */
     record Sizes(int tokens, int positions, int outputs, int layers, int heads, int width, float dropout,
-            TokenFactorization factorization) {
+            float attentionDropout, TokenFactorization factorization) {
 
         Sizes(int tokens, int positions, int outputs, int layers, int heads, int width, float dropout) {
-            this(tokens, positions, outputs, layers, heads, width, dropout, null);
+            this(tokens, positions, outputs, layers, heads, width, dropout, dropout, null);
         }
 
         /** Rows of {@code tokenEmbedding}. */
@@ -102,7 +102,7 @@ final class TransformerStack {
         this.embeddingDropout = (Dropout) addChildBlock.apply("embeddingDropout", Dropout.builder().optRate(sizes.dropout()).build());
         for (int i = 0; i < sizes.layers(); i++) {
             layers.add((TransformerLayer) addChildBlock.apply("layer" + i,
-                    new TransformerLayer(width, sizes.heads(), sizes.dropout(), mask)));
+                    new TransformerLayer(width, sizes.heads(), sizes.dropout(), sizes.attentionDropout(), mask)));
         }
         this.finalNorm = (LayerNorm) addChildBlock.apply("finalNorm", LayerNorm.builder().axis(2).build());
         this.head = (Linear) addChildBlock.apply("head", Linear.builder().setUnits(sizes.headOutputs()).optBias(false).build());

@@ -48,6 +48,16 @@ public final class MaskedSelfAttention extends AbstractBlock {
      * the mask of {@link #forward(ParameterStore, NDList, boolean)} (DJL's entry point).
      */
     public MaskedSelfAttention(int width, int heads, float dropout, AttentionMask defaultMask) {
+        this(width, heads, dropout, dropout, defaultMask);
+    }
+
+    /**
+     * Like {@link #MaskedSelfAttention(int, int, float, AttentionMask)} with separate rates: {@code
+     * attentionDropout} on the {@code (B, heads, L, L)} attention weights, {@code dropout} on the
+     * output. On a CPU the weights' dropout is the dearer one: it draws {@code B * heads * L^2} random
+     * numbers a layer on one thread (see docs/BENCHMARKS.md).
+     */
+    public MaskedSelfAttention(int width, int heads, float dropout, float attentionDropout, AttentionMask defaultMask) {
         Checks.require(width >= 1 && heads >= 1 && width % heads == 0,
                 "MaskedSelfAttention needs a width divisible by the number of heads, got width %d and %d heads", width, heads);
         this.width = width;
@@ -55,7 +65,7 @@ public final class MaskedSelfAttention extends AbstractBlock {
         this.defaultMask = Checks.notNull(defaultMask, "defaultMask");
         this.queryKeyValue = addChildBlock("queryKeyValue", Linear.builder().setUnits(3L * width).build());
         this.projection = addChildBlock("projection", Linear.builder().setUnits(width).build());
-        this.attentionDropout = addChildBlock("attentionDropout", Dropout.builder().optRate(dropout).build());
+        this.attentionDropout = addChildBlock("attentionDropout", Dropout.builder().optRate(attentionDropout).build());
         this.residualDropout = addChildBlock("residualDropout", Dropout.builder().optRate(dropout).build());
     }
 

@@ -40,9 +40,17 @@ public final class TransformerLayer extends AbstractBlock {
      * (DJL's entry point).
      */
     public TransformerLayer(int width, int heads, float dropout, AttentionMask defaultMask) {
+        this(width, heads, dropout, dropout, defaultMask);
+    }
+
+    /**
+     * Like {@link #TransformerLayer(int, int, float, AttentionMask)} with {@code attentionDropout} on
+     * the attention weights and {@code dropout} on the residual branches.
+     */
+    public TransformerLayer(int width, int heads, float dropout, float attentionDropout, AttentionMask defaultMask) {
         this.defaultMask = defaultMask;
         this.attentionNorm = addChildBlock("attentionNorm", LayerNorm.builder().axis(2).build());
-        this.attention = addChildBlock("attention", new MaskedSelfAttention(width, heads, dropout, defaultMask));
+        this.attention = addChildBlock("attention", new MaskedSelfAttention(width, heads, dropout, attentionDropout, defaultMask));
         this.mlpNorm = addChildBlock("mlpNorm", LayerNorm.builder().axis(2).build());
         this.expand = addChildBlock("expand", Linear.builder().setUnits(4L * width).build());
         this.contract = addChildBlock("contract", Linear.builder().setUnits(width).build());

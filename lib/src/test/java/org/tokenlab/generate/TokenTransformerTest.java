@@ -3,6 +3,7 @@ package org.tokenlab.generate;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -10,6 +11,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -152,5 +154,30 @@ class TokenTransformerTest {
             model.logits(ids).close();
             assertEquals(before + 2, m.getManagedArrays().size()); // the two slices of ids
         }
+    }
+
+    @Test
+    void attentionDropoutIsSetApartFromTheOtherDropouts() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray ids = TinyModels.ids(m, 4, 2, 8, 11);
+            // only the attention weights dropped: training differs from evaluation; nothing dropped: they agree
+            assertTrue(trainingDiffersFromEvaluation(m, ids, 0f, 0.5f), "attention dropout 0.5 must act in training");
+            assertFalse(trainingDiffersFromEvaluation(m, ids, 0f, 0f), "no dropout at all");
+            assertTrue(trainingDiffersFromEvaluation(m, ids, 0.5f, 0f), "the residual and embedding dropouts stay on");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TokenTransformer.builder()
+                    .setVocabulary(11).setMaxLength(8).optAttentionDropout(1f).build());
+            assertTrue(e.getMessage().contains("optAttentionDropout must be in [0, 1), got 1.0"), e.getMessage());
+        }
+    }
+
+    private static boolean trainingDiffersFromEvaluation(NDManager m, NDArray ids, float dropout, float attentionDropout) {
+        m.getEngine().setRandomSeed(3);
+        TokenTransformer model = TokenTransformer.builder().setVocabulary(11).setMaxLength(8).optLayers(1).optHeads(2)
+                .optWidth(16).optDropout(dropout).optAttentionDropout(attentionDropout).build();
+        model.initialize(m, DataType.FLOAT32, new Shape(1, 8));
+        ParameterStore ps = new ParameterStore(m, false);
+        NDArray training = model.forward(ps, new NDList(ids), true).singletonOrThrow();
+        NDArray evaluation = model.forward(ps, new NDList(ids), false).singletonOrThrow();
+        return training.sub(evaluation).abs().max().getFloat() > 1e-6;
     }
 }
