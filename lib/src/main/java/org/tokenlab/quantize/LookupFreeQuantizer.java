@@ -33,6 +33,15 @@ import org.tokenlab.internal.Scalars;
  * {@link EntropyMode#SUBGROUPS}, an upper bound from groups of bits. With entropy weight 0 the entropy
  * is not computed and its part is a zero scalar, so the parts' names never change.
  *
+ * <p><b>Saturation.</b> The bit probabilities are {@code sigmoid(4 z_i / temperature)}. At the
+ * default temperature 0.01 a latent farther than about 0.02 from zero is already decided, and both
+ * entropy terms have almost no gradient for it. So the entropy loss can keep a bit balanced only
+ * through the tokens near the boundary; once every token of a batch has left zero on the same side,
+ * the bit is dead. The commitment term pushes tokens away from zero, so a small model can reach that
+ * state in a few steps (measured in {@link org.tokenlab.magvit2.Magvit2Config}'s notes). A higher
+ * {@code optTemperature} widens the band where the entropy loss still acts. In those small runs a
+ * temperature of 1 alone did not prevent the collapse; a commitment weight of 0.05 did.
+ *
  * <pre>{@code
  * jshell> var lfq = LookupFreeQuantizer.builder().setCodebookSize(1 << 18).build();
  * jshell> var out = lfq.quantize(manager.randomNormal(new Shape(2, 18, 16, 16)), true);

@@ -38,6 +38,8 @@ public final class TrainingLog {
         int row = table.rowCount();
         for (String name : metrics.keySet()) {
             Checks.require(!name.equals("step"), "'step' is the log's own column; rename the metric");
+            Checks.require(name.indexOf('\n') < 0 && name.indexOf('\r') < 0, "metric name \"%s\" holds a line break, "
+                    + "which a saved log cannot keep; name it on one line", name.replace("\n", "\\n").replace("\r", "\\r"));
             if (!table.containsColumn(name)) {
                 DoubleColumn c = DoubleColumn.create(name);
                 for (int i = 0; i < row; i++) {
@@ -100,13 +102,18 @@ public final class TrainingLog {
     }
 
     /**
-     * Writes the log as CSV ({@code step} first, then one column per metric, missing values empty) to
+     * Writes the log as CSV ({@code step} first, then one column per metric, missing values empty; a
+     * metric name with a comma or a quote is quoted as RFC 4180 says, so it reads back whole) to
      * a temporary file renamed into place, so a notebook that reuses a saved model can chart how it
      * trained.
      */
     public synchronized void save(Path file) throws IOException {
         Checks.notNull(file, "file");
-        StringBuilder out = new StringBuilder(String.join(",", table.columnNames())).append('\n');
+        StringBuilder out = new StringBuilder();
+        for (String name : table.columnNames()) {
+            out.append(out.length() == 0 ? "" : ",").append(csvField(name));
+        }
+        out.append('\n');
         for (int row = 0; row < table.rowCount(); row++) {
             out.append(table.intColumn("step").getInt(row));
             for (int i = 1; i < table.columnCount(); i++) {
@@ -129,15 +136,16 @@ public final class TrainingLog {
         Checks.require(!lines.isEmpty() && lines.get(0).startsWith("step"),
                 "%s is not a training log: its first line should start with \"step\", got \"%s\"", file,
                 lines.isEmpty() ? "" : lines.get(0));
-        String[] names = lines.get(0).split(",", -1);
+        String[] names = csvFields(lines.get(0), file);
         TrainingLog log = new TrainingLog(file.getFileName().toString().replaceAll("\\.csv$", ""));
         for (int n = 1; n < lines.size(); n++) {
             if (lines.get(n).isEmpty()) {
                 continue;
             }
             String[] cells = lines.get(n).split(",", -1);
-            Checks.require(cells.length == names.length, "%s line %d has %d values, the header names %d", file, n + 1,
-                    cells.length, names.length);
+            Checks.require(cells.length == names.length, "%s line %d has %d values, the header names %d; a log "
+                    + "saved before names with commas were quoted cannot be read: delete it (and the model saved with it) to "
+                    + "train again", file, n + 1, cells.length, names.length);
             Map<String, Double> metrics = new java.util.LinkedHashMap<>();
             for (int i = 1; i < names.length; i++) {
                 metrics.put(names[i], cells[i].isEmpty() ? Double.NaN : Double.parseDouble(cells[i]));
@@ -145,5 +153,43 @@ public final class TrainingLog {
             log.record(Integer.parseInt(cells[0]), metrics);
         }
         return log;
+    }
+
+    /** {@code name} as one CSV field: quoted, with quotes doubled, when it holds a comma or a quote. */
+    private static String csvField(String name) {
+        if (name.indexOf(',') < 0 && name.indexOf('"') < 0) {
+            return name;
+        }
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    /** The fields of a CSV header line written by {@link #csvField}. */
+    private static String[] csvFields(String line, Path file) {
+        List<String> out = new java.util.ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"' && field.length() == 0) {
+                quoted = true;
+            } else if (c == ',') {
+                out.add(field.toString());
+                field.setLength(0);
+            } else {
+                field.append(c);
+            }
+        }
+        Checks.require(!quoted, "%s: the header's last quoted name is not closed: %s", file, line);
+        out.add(field.toString());
+        return out.toArray(new String[0]);
     }
 }

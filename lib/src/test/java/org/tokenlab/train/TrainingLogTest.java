@@ -71,6 +71,26 @@ class TrainingLogTest {
     }
 
     @Test
+    void metricNamesWithCommasAndQuotesAreQuotedAndReadBackWhole(@TempDir Path dir) throws Exception {
+        TrainingLog log = new TrainingLog("joint");
+        Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+        metrics.put("L1, image steps", 1.5);
+        metrics.put("say \"hi\"", 2.0);
+        metrics.put("plain", 3.0);
+        log.record(2, metrics);
+        Path file = dir.resolve("joint.csv");
+        log.save(file);
+        assertEquals("step,\"L1, image steps\",\"say \"\"hi\"\"\",plain\n2,1.5,2.0,3.0\n", Files.readString(file));
+        TrainingLog back = TrainingLog.load(file);
+        assertEquals(log.table().columnNames(), back.table().columnNames());
+        assertEquals(1.5, back.last("L1, image steps"));
+        assertEquals(2.0, back.last("say \"hi\""));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> log.record(3, Map.of("two\nlines", 1.0)));
+        assertTrue(e.getMessage().contains("line break"), e.getMessage());
+    }
+
+    @Test
     void loadingSomethingElseSaysWhatWasExpected(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("notes.csv");
         Files.writeString(file, "a,b\n1,2\n");
