@@ -249,6 +249,33 @@ public record Magvit2Config(int imageChannels, int baseChannels, int[] channelMu
         return total;
     }
 
+    /**
+     * A builder that starts from this plan, to change a few settings:
+     * {@code Magvit2Config.cpu().toBuilder().optCommitmentWeight(0.05).build()}. A VQ plan's entropy
+     * weight is left at the builder's default, so a plan switched to LFQ with {@code optQuantizer} gets
+     * LFQ's 0.1.
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.imageChannels = imageChannels;
+        b.baseChannels = baseChannels;
+        b.channelMultipliers = channelMultipliers.clone();
+        b.temporalDownsampling = temporalDownsampling.clone();
+        b.residualBlocks = residualBlocks;
+        b.groups = groups;
+        b.latentBits = latentBits;
+        b.commitmentWeight = commitmentWeight;
+        b.entropyWeight = quantizerKind == QuantizerKind.VECTOR ? null : entropyWeight;
+        b.entropyAnnealing = entropyAnnealing;
+        b.entropyMode = entropyMode;
+        b.entropyGroupBits = entropyGroupBits;
+        b.timePadding = timePadding;
+        b.spatialPadding = spatialPadding;
+        b.quantizerKind = quantizerKind;
+        b.codebookSeed = codebookSeed;
+        return b;
+    }
+
     /** A builder whose optional settings start at {@link #smoke()}'s values; {@code setImageChannels} is required. */
     public static Builder builder() {
         return new Builder();

@@ -37,6 +37,29 @@ class Magvit2ConfigTest {
     }
 
     @Test
+    void toBuilderStartsFromThePlanAndChangesOnlyWhatIsAsked() {
+        for (Magvit2Config preset : new Magvit2Config[] {Magvit2Config.smoke(), Magvit2Config.cpu(), Magvit2Config.gpu()}) {
+            assertEquals(preset, preset.toBuilder().build());
+        }
+        Magvit2Config gentle = Magvit2Config.cpu().toBuilder().optCommitmentWeight(0.05).build();
+        assertEquals(0.05, gentle.commitmentWeight());
+        assertEquals(Magvit2Config.cpu().latentBits(), gentle.latentBits());
+        assertEquals(Magvit2Config.cpu().baseChannels(), gentle.baseChannels());
+        assertEquals(Magvit2Config.cpu().entropyWeight(), gentle.entropyWeight());
+        Magvit2Config annealed = Magvit2Config.builder().setImageChannels(1)
+                .optEntropyAnnealing(EntropyAnnealing.linear(0.3, 0.1, 100)).build();
+        assertEquals(annealed, annealed.toBuilder().build());
+        Magvit2Config vq = Magvit2Config.cpu().toBuilder().optEntropyWeight(0).optQuantizer(QuantizerKind.VECTOR).build();
+        assertEquals(0, vq.entropyWeight());
+        assertEquals(0.1, vq.toBuilder().optQuantizer(QuantizerKind.LOOKUP_FREE).build().entropyWeight(),
+                "a VQ plan switched to LFQ gets LFQ's default entropy weight");
+        int[] multipliers = Magvit2Config.cpu().channelMultipliers();
+        Magvit2Config.Builder b = Magvit2Config.cpu().toBuilder();
+        multipliers[0] = 99;   // the accessor's copy: changing it changes neither the plan nor the builder
+        assertEquals(Magvit2Config.cpu(), b.build());
+    }
+
+    @Test
     void theEntropyWeightIsAnnealedByTrainingStep() {
         Magvit2Config annealed = Magvit2Config.builder().setImageChannels(1)
                 .optEntropyAnnealing(EntropyAnnealing.linear(0.5, 0.1, 4)).build();
