@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.tokenlab.internal.HostValues;
+import org.tokenlab.internal.Scalars;
 import org.tokenlab.nn.AttentionMask;
 import org.tokenlab.nn.KvCache;
 import org.tokenlab.nn.TransformerLayer;
@@ -155,9 +156,11 @@ final class TransformerStack {
         }
         NDManager manager = ids.getManager();
         Shape shape = ids.getShape().addAll(new Shape(k));
-        NDArray picked = Embedding.embedding(manager.create(rows, shape).toDevice(ids.getDevice(), false), table,
-                SparseFormat.DENSE).singletonOrThrow();                                    // (B, T, k, C)
-        NDArray weights = manager.create(use, shape).toDevice(ids.getDevice(), false).toType(table.getDataType(), false);
+        // engine-owned copies: the embedding and the product keep them for the backward pass (see Scalars)
+        NDArray picked = Embedding.embedding(Scalars.owned(manager.create(rows, shape)).toDevice(ids.getDevice(), false),
+                table, SparseFormat.DENSE).singletonOrThrow();                             // (B, T, k, C)
+        NDArray weights = Scalars.owned(manager.create(use, shape)).toDevice(ids.getDevice(), false)
+                .toType(table.getDataType(), false);
         return picked.mul(weights.expandDims(-1)).sum(new int[] {2});                    // (B, T, C)
     }
 

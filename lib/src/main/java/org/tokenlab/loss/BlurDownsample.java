@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.convolutional.Conv3d;
 import org.tokenlab.internal.Checks;
+import org.tokenlab.internal.Scalars;
 import org.tokenlab.nn.SpatialRank;
 
 /**
@@ -48,7 +49,8 @@ final class BlurDownsample {
         for (int c = 0; c < channels; c++) {
             System.arraycopy(one, 0, all, c * one.length, one.length);
         }
-        NDArray weight = x.getManager().create(all, new Shape(weightShape)).toType(x.getDataType(), false);
+        // engine-owned: conv keeps the weight for the backward pass (see Scalars)
+        NDArray weight = Scalars.owned(x.getManager().create(all, new Shape(weightShape)).toType(x.getDataType(), false));
         Shape stride = axes(2, 1);
         Shape padding = axes(1, 0);
         Shape dilation = rank.uniform(1);

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.tokenlab.internal.Checks;
+import org.tokenlab.internal.Scalars;
 import org.tokenlab.nn.Padding;
 import org.tokenlab.nn.PaddingMode;
 
@@ -53,7 +54,7 @@ final class ConditionClips {
         for (int i = 0; i < n; i++) {
             k[i] = (i + 1f) / (n + 1f);
         }
-        NDArray fractions = clip.getManager().create(k, new Shape(1, 1, n, 1, 1)).toType(clip.getDataType(), false);
+        NDArray fractions = Scalars.owned(clip.getManager().create(k, new Shape(1, 1, n, 1, 1))).toType(clip.getDataType(), false);
         NDArray middle = start.add(end.sub(start).mul(fractions));        // (B, C, n, H, W)
         return NDArrays.concat(new NDList(clip.get(":, :, 0:" + p), middle, clip.get(":, :, " + (frames - p) + ":")), 2);
     }
