@@ -94,7 +94,7 @@ public final class MaskedTokenTransformer extends AbstractBlock {
         this.factorization = b.factorization;
         TransformerStack.Sizes sizes = new TransformerStack.Sizes(
                 vocabulary(), prefixLength() + gridLength, codebook, b.layers, b.heads, b.width, b.dropout,
-                Float.isNaN(b.attentionDropout) ? b.dropout : b.attentionDropout, factorization);
+                b.attentionDropout, factorization);
         this.stack = new TransformerStack(this, sizes, AttentionMask.FULL, this::addParameter, this::addChildBlock);
     }
 

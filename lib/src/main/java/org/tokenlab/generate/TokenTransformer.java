@@ -64,7 +64,7 @@ public final class TokenTransformer extends AbstractBlock {
         this.factorization = b.factorization;
         TransformerStack.Sizes sizes = new TransformerStack.Sizes(
                 vocabulary + classes, maxLength, vocabulary, b.layers, b.heads, b.width, b.dropout,
-                Float.isNaN(b.attentionDropout) ? b.dropout : b.attentionDropout, factorization);
+                b.attentionDropout, factorization);
         this.stack = new TransformerStack(this, sizes, AttentionMask.CAUSAL, this::addParameter, this::addChildBlock);
     }
 

@@ -71,6 +71,11 @@ final class TransformerStack {
     record Sizes(int tokens, int positions, int outputs, int layers, int heads, int width, float dropout,
             float attentionDropout, TokenFactorization factorization) {
 
+        /** {@code attentionDropout} NaN means the same rate as {@code dropout}. */
+        Sizes {
+            attentionDropout = Float.isNaN(attentionDropout) ? dropout : attentionDropout;
+        }
+
         Sizes(int tokens, int positions, int outputs, int layers, int heads, int width, float dropout) {
             this(tokens, positions, outputs, layers, heads, width, dropout, dropout, null);
         }
