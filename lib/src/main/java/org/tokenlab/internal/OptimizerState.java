@@ -94,15 +94,9 @@ public final class OptimizerState {
                 Checks.require(saved.getShape().equals(weight.getShape()), "optimizer state '%s' has shape %s but the "
                         + "parameter has %s; load it into the model it was saved with", key,
                         Checks.describe(saved.getShape()), Checks.describe(weight.getShape()));
-                // An engine-owned copy: the optimizer updates it in place. DJL's toDevice(device, true) to the
-                // device the array is already on returns a second handle on the same memory, and a loaded
-                // array's memory is a Java buffer that is freed once the loaded state is closed, so the
-                // optimizer would write into freed memory (a corrupted C heap, NaN after resuming).
-                NDArray onDevice = saved.toDevice(weight.getDevice(), false);
-                NDArray copy = onDevice.duplicate();
-                if (onDevice != saved) {
-                    onDevice.close();
-                }
+                // A copy of its own: the optimizer updates it in place, and DJL's toDevice(device, true) to the
+                // device the array is already on returns a second handle on the same memory, not a copy.
+                NDArray copy = saved.toDevice(weight.getDevice(), false).duplicate();
                 copy.attach(weight.getManager());
                 Map<Device, NDArray> byDevice = new ConcurrentHashMap<>();
                 byDevice.put(weight.getDevice(), copy);

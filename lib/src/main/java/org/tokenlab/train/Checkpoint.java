@@ -28,6 +28,7 @@ import org.tokenlab.internal.Autograd;
 import org.tokenlab.internal.AtomicFiles;
 import org.tokenlab.internal.Checks;
 import org.tokenlab.internal.RecordText;
+import org.tokenlab.internal.Scalars;
 
 /**
  * Checkpoints: a model's every named tensor, the configuration that built it, and (for a training
@@ -364,7 +365,9 @@ public final class Checkpoint {
             case 'T': {
                 byte[] bytes = new byte[in.readInt()];
                 in.readFully(bytes);
-                return manager.decode(bytes);
+                // engine-owned: a decoded array is a view of a Java buffer, freed once the array is closed,
+                // and whoever keeps what a checkpoint held (an optimizer's moments) must not see that memory
+                return Scalars.owned(manager.decode(bytes));
             }
             default:
                 throw new IllegalArgumentException("checkpoint " + file + " is damaged: entry '" + name

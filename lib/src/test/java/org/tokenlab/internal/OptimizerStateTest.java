@@ -57,10 +57,10 @@ class OptimizerStateTest {
                 step(tb, x);   // B has moments of its own, which load replaces
                 TrainingState state = TrainingState.empty();
                 OptimizerState.save(adamA, a.getBlock(), state, m);
-                b.getBlock().getParameters().valueAt(0).getArray().set(new ai.djl.ndarray.index.NDIndex("..."),
-                        a.getBlock().getParameters().valueAt(0).getArray());
-                b.getBlock().getParameters().valueAt(1).getArray().set(new ai.djl.ndarray.index.NDIndex("..."),
-                        a.getBlock().getParameters().valueAt(1).getArray());
+                for (int i = 0; i < a.getBlock().getParameters().size(); i++) {   // B's weights := A's
+                    b.getBlock().getParameters().valueAt(i).getArray().set(new ai.djl.ndarray.index.NDIndex("..."),
+                            a.getBlock().getParameters().valueAt(i).getArray());
+                }
                 OptimizerState.load(adamB, b.getBlock(), state);
                 for (Object v : state.entries().values()) {
                     if (v instanceof NDArray saved) {
