@@ -143,6 +143,38 @@ public final class Tutorial {
         return true;
     }
 
+    /**
+     * Like {@link #reuse(boolean, String...)}, and also false when one of {@code inputs} (another
+     * notebook's checkpoint this one trained from, such as 03's tokenizer for 04's transformer) was
+     * written after one of {@code files}: a model trained on an older input is stale, so the notebook
+     * trains again and says why. An input that is missing makes no decision here; the notebook
+     * reports it where it loads it.
+     */
+    public boolean reuse(boolean retrain, List<Path> inputs, String... files) {
+        Checks.notNull(inputs, "inputs");
+        if (!reuse(retrain, files)) {
+            return false;
+        }
+        try {
+            for (Path input : inputs) {
+                Checks.notNull(input, "an input");
+                if (!Files.isRegularFile(input)) {
+                    continue;
+                }
+                for (String file : files) {
+                    Path saved = checkpoint(file);
+                    if (Files.getLastModifiedTime(input).compareTo(Files.getLastModifiedTime(saved)) > 0) {
+                        System.out.println(input + " is newer than " + saved + ": training again");
+                        return false;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the modification times of " + inputs + " and " + List.of(files), e);
+        }
+        return true;
+    }
+
     /** Records a measured number without a target (shown in the results, never a miss); returns it. */
     public double measure(String what, double value) {
         return record(what, value, null);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +58,24 @@ class TutorialTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.checkpoint("../x.ckpt"));
         assertTrue(e.getMessage().contains("plain file name"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Tutorial.of("02 vqgan", TutorialSize.CPU, home));
+    }
+
+    @Test
+    void aModelOlderThanTheCheckpointItWasTrainedFromIsNotReused(@TempDir Path home) throws Exception {
+        Tutorial earlier = Tutorial.of("03-magvit-tokenizer", TutorialSize.CPU, home);
+        Tutorial later = Tutorial.of("04-magvit-tasks", TutorialSize.CPU, home);
+        Path tokenizer = earlier.checkpoint("tokenizer.ckpt");
+        Files.writeString(tokenizer, "x");
+        Files.setLastModifiedTime(tokenizer, FileTime.fromMillis(1_000_000L));
+        Files.writeString(later.checkpoint("transformer.ckpt"), "y");
+        Files.setLastModifiedTime(later.checkpoint("transformer.ckpt"), FileTime.fromMillis(2_000_000L));
+        assertTrue(later.reuse(false, List.of(tokenizer), "transformer.ckpt"), "trained after its tokenizer: reuse");
+        Files.setLastModifiedTime(tokenizer, FileTime.fromMillis(3_000_000L));
+        assertFalse(later.reuse(false, List.of(tokenizer), "transformer.ckpt"), "the tokenizer was trained again: stale");
+        assertTrue(later.reuse(false, List.of(home.resolve("missing.ckpt")), "transformer.ckpt"),
+                "a missing input is reported where the notebook loads it, not here");
+        assertFalse(later.reuse(true, List.of(), "transformer.ckpt"), "the retrain switch wins");
+        assertFalse(later.reuse(false, List.of(), "gpt.ckpt"), "every file must be there");
     }
 
     @Test
