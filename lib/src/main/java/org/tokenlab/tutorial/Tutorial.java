@@ -21,9 +21,11 @@ import tech.tablesaw.api.Table;
  *
  * <p>Checkpoints go to {@code build/checkpoints/<notebook>/<size>/} under the project's home (the
  * folder holding {@code ./tokenlab}: {@value #HOME_VARIABLE}, which the kernel sets, or the nearest
- * such folder above the working directory). A notebook trains when its {@code retrain} switch is on
- * or a checkpoint is missing ({@link #reuse}) and loads otherwise, so a second run skips the wait and
- * later tutorials can start from earlier ones' models.
+ * such folder above the working directory). A notebook trains when its {@code retrain} switch is on,
+ * a checkpoint is missing, or a checkpoint is older than an earlier notebook's model it was trained
+ * from ({@link #reuse(boolean, List, String...)}), and loads otherwise, so a second run skips the wait,
+ * later tutorials can start from earlier ones' models, and retraining one notebook retrains the ones
+ * built on it when they run next.
  *
  * <p>{@link #finish} writes the results to {@code build/notebooks/results/<notebook>.<size>.tsv};
  * {@code ./tokenlab tutorials} collects these into {@code build/notebooks/results.md} and fails when a
