@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -163,9 +164,10 @@ public final class Tutorial {
                 if (!Files.isRegularFile(input)) {
                     continue;
                 }
+                FileTime written = Files.getLastModifiedTime(input);
                 for (String file : files) {
                     Path saved = checkpoint(file);
-                    if (Files.getLastModifiedTime(input).compareTo(Files.getLastModifiedTime(saved)) > 0) {
+                    if (written.compareTo(Files.getLastModifiedTime(saved)) > 0) {
                         System.out.println(input + " is newer than " + saved + ": training again");
                         return false;
                     }
